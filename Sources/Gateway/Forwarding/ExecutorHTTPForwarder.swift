@@ -38,6 +38,7 @@ struct ExecutorHTTPForwarder: Sendable {
     func get(_ uri: String, timeout: TimeAmount) async throws -> (status: Int, body: ByteBuffer) {
         var request = HTTPClientRequest(url: self.url(for: uri))
         request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Host", value: "localhost")
         let response = try await self.client.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 4 * 1024 * 1024)
         return (Int(response.status.code), body)

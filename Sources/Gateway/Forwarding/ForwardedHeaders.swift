@@ -13,9 +13,9 @@ public enum ForwardedHeaders {
     public static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
     public static let xRequestID = HTTPField.Name("X-Request-Id")!
 
-    /// `(name, value)` pairs for the executor request.
+    /// `(name, value)` pairs for the executor request; `authority` is the client's `Host`.
     public static func build(
-        from incoming: HTTPFields, clientAddress: String, scheme: String, requestID: String
+        from incoming: HTTPFields, authority: String?, clientAddress: String, scheme: String, requestID: String
     ) -> [(String, String)] {
         var out: [(String, String)] = []
         var priorForwardedFor: [String] = []
@@ -29,6 +29,7 @@ public enum ForwardedHeaders {
             }
             out.append((field.name.rawName, field.value))
         }
+        out.append(("Host", authority ?? "localhost"))
         out.append(("X-Forwarded-For", (priorForwardedFor + [clientAddress]).joined(separator: ", ")))
         out.append(("X-Forwarded-Proto", scheme))
         out.append(("X-Request-Id", requestID))

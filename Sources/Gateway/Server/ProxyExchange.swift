@@ -12,6 +12,7 @@ struct ProxyExchange: Sendable {
     func forward(writer: consuming ResponseWriter) async throws -> Int {
         let headers = ForwardedHeaders.build(
             from: self.exchange.request.headers,
+            authority: self.exchange.request.head.authority,
             clientAddress: self.exchange.clientAddress,
             scheme: self.core.scheme,
             requestID: self.exchange.requestID
