@@ -62,9 +62,10 @@ struct ExecutorWebSocketDialer: Sendable {
                 }
             }
         )
-        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
-            configuration: .init(upgradeConfiguration: configuration)
-        )
+        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
+        // Frames the executor sends right after its 101 may share a read with it: keep them.
+        pipeline.leftOverBytesStrategy = .forwardBytes
+        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
     }
 
     /// Reads the executor's non-101 answer (head and a bounded body), then closes.

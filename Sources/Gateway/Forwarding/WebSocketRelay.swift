@@ -57,7 +57,8 @@ struct WebSocketRelay: Sendable {
             for try await frame in inbound {
                 switch frame.opcode {
                 case .ping:
-                    try await reply.write(WebSocketFrame(fin: true, opcode: .pong, maskKey: maskOutgoing ? .random() : nil, data: frame.unmaskedData))
+                    // The answer goes back to the source, which is masked the other way round.
+                    try await reply.write(WebSocketFrame(fin: true, opcode: .pong, maskKey: maskOutgoing ? nil : .random(), data: frame.unmaskedData))
                 case .pong:
                     continue
                 case .connectionClose:
