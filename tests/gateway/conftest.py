@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -5,11 +6,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Gateway, gateway_binary  # noqa: E402
+from harness import GLOBAL_TLS_VARS, Gateway, gateway_binary  # noqa: E402
 from tls_material import TestCA, TLSFiles  # noqa: E402
 
 
 def pytest_configure(config):
+    # These machines set the TLS variables globally; the tests set them explicitly where meant.
+    for name in GLOBAL_TLS_VARS:
+        os.environ.pop(name, None)
     if not gateway_binary().exists():
         raise pytest.UsageError(f"{gateway_binary()} not found: run `swift build --product spin-gateway` first")
 

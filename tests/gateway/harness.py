@@ -88,6 +88,7 @@ class Gateway:
 
     def session(self):
         s = requests.Session()
+        s.trust_env = False  # REQUESTS_CA_BUNDLE from the machine must not replace the test CA
         s.verify = str(self.tls.ca) if self.tls else True
         return s
 

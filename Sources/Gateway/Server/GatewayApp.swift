@@ -46,6 +46,9 @@ public enum GatewayApp {
         MetricsSystem.bootstrap(metrics.factory)
         var clientConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(2)), decompression: .disabled)
         clientConfiguration.connectionPool = .init(idleTimeout: .seconds(30))
+        // A missing or refusing socket is answered 503 at once instead of retried until the timeout.
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         let httpClient = HTTPClient(eventLoopGroup: group, configuration: clientConfiguration, backgroundActivityLogger: logger)
 
         let core = GatewayCore(configuration: configuration, httpClient: httpClient, group: group, metrics: metrics, logger: logger)

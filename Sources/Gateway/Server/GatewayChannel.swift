@@ -43,11 +43,14 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
             let sync = channel.pipeline.syncOperations
             try sync.addHandler(HeaderTimeoutHandler(timeout: .seconds(Int64(self.core.configuration.headerTimeoutSeconds))))
             let outcome = NIOLoopBoundBox<WebSocketGate.Outcome?>(nil, eventLoop: channel.eventLoop)
+            let requestedUpgrade = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
             var configuration = NIOUpgradableHTTPServerPipelineConfiguration(
                 upgradeConfiguration: NIOTypedHTTPServerUpgradeConfiguration<Negotiated>(
                     upgraders: [self.upgrader(outcome: outcome)],
                     notUpgradingCompletionHandler: { channel in
-                        channel.eventLoop.makeCompletedFuture { try self.notUpgraded(channel, outcome: outcome.value) }
+                        channel.eventLoop.makeCompletedFuture {
+                            try self.notUpgraded(channel, outcome: outcome.value, requestedUpgrade: requestedUpgrade.value)
+                        }
                     }
                 )
             )
@@ -58,6 +61,9 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
             configuration.decoderConfiguration.maxHeaderFieldSize = self.core.configuration.maxHeaderBytes
             configuration.decoderConfiguration.maxHeaderFieldCount = 200
             let negotiated = try sync.configureUpgradableHTTPServerPipeline(configuration: configuration)
+            let upgradeHandler = try sync.handler(type: NIOTypedHTTPServerUpgradeHandler<Negotiated>.self)
+            try sync.addHandler(UpgradeHeadObserver(requestedUpgrade: requestedUpgrade), position: .before(upgradeHandler))
+            try sync.addHandler(ParseErrorCloser())
             return Value(negotiated: negotiated, channel: channel)
         }
     }
@@ -88,13 +94,17 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
         )
     }
 
-    private func notUpgraded(_ channel: any Channel, outcome: WebSocketGate.Outcome?) throws -> Negotiated {
+    private func notUpgraded(_ channel: any Channel, outcome: WebSocketGate.Outcome?, requestedUpgrade: Bool) throws -> Negotiated {
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(HTTP1ToHTTPServerCodec(secure: self.core.configuration.isTLS))
         try sync.addHandler(HTTPConnectionStateHandler(idleTimeout: .seconds(120), logger: self.core.logger))
         let http = try HTTPChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         if case .refuse(let status, let headers, let body, _) = outcome {
             return .refused(http, status: status, headers: headers, body: body)
+        }
+        if requestedUpgrade {
+            let error = GatewayError.badRequest(Self.malformedUpgrade)
+            return .refused(http, status: .badRequest, headers: ["Content-Type": "application/json"], body: ByteBuffer(bytes: error.body))
         }
         return .http(http)
     }
@@ -117,6 +127,9 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
             logger.debug("Connection ended before a request was handled", metadata: ["error": "\(error)"])
         }
     }
+
+    static let malformedUpgrade =
+        "Malformed or unsupported upgrade request: a WebSocket handshake needs GET, `Connection: Upgrade`, `Upgrade: websocket`, `Sec-WebSocket-Key` and `Sec-WebSocket-Version: 13`."
 
     private static func writeRefusal(_ http: HTTPChannel, status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer) async {
         var fields = HTTPFields()

@@ -46,7 +46,7 @@ struct GatewayResponder: Sendable {
             return try await exchange.write(.originNotAllowed(), cors: self.core.cors, to: writer)
         case .authenticated:
             if request.headers[.upgrade] != nil {
-                return try await exchange.write(.badRequest("Malformed WebSocket upgrade request: it needs GET, `Connection: Upgrade`, `Upgrade: websocket`, `Sec-WebSocket-Key` and `Sec-WebSocket-Version: 13`."), cors: self.core.cors, to: writer)
+                return try await exchange.write(.badRequest(GatewayChannel.malformedUpgrade), cors: self.core.cors, to: writer)
             }
             if exchange.target.path == "/metrics", request.method == .get {
                 return try await exchange.writeBytes(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: self.core.metrics.render(), cors: self.core.cors, to: writer)

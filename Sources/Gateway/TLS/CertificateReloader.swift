@@ -29,11 +29,15 @@ final class CertificateReloader: Sendable {
     func serverConfiguration() -> TLSConfiguration {
         let initial = self.state.withLockedValue { $0.material }
         return TLSPolicy.serverConfiguration(material: initial) { [self] _, promise in
-            let material = self.current()
-            var override = NIOSSLContextConfigurationOverride()
-            override.certificateChain = material.chain.map { .certificate($0) }
-            override.privateKey = .privateKey(material.key)
-            promise.succeed(override)
+            // Off the event loop: a reload reads files and builds a context, and a failed
+            // build must not leave errors on the handshaking thread's BoringSSL error queue.
+            promise.completeWithTask {
+                let material = self.current()
+                var override = NIOSSLContextConfigurationOverride()
+                override.certificateChain = material.chain.map { .certificate($0) }
+                override.privateKey = .privateKey(material.key)
+                return override
+            }
         }
     }
 
