@@ -131,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KernelsTests",
-            dependencies: ["Kernels", "JupyterProtocol"],
+            dependencies: ["Kernels", "JupyterProtocol", "ZeroMQTransport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
