@@ -136,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KernelsTests",
-            dependencies: ["Kernels", "JupyterProtocol"],
+            dependencies: ["Kernels", "JupyterProtocol", "ZeroMQTransport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,36 @@
+import Foundation
+
+/// The executor's settings, read from the environment (SPEC §2).
+public struct ExecutorConfiguration: Sendable {
+    public var home: String
+    public var socketPath: String
+    public var poolSize: Int
+    public var maxMessageBytes: Int
+    public var environment: [String: String]
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(environment: [String: String]) throws(Invalid) {
+        self.environment = environment
+        home = environment["SPIN_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "/opt/spin"
+        socketPath = environment["SPIN_EXECUTOR_SOCKET"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(home)/run/executor.sock"
+        poolSize = try Self.integer(environment, "SPIN_KERNEL_POOL", default: 1, range: 0...32)
+        maxMessageBytes = try Self.integer(environment, "SPIN_MAX_MESSAGE_BYTES", default: 16 << 20, range: 1024...(1 << 30))
+        guard socketPath.utf8.count < 108 else {
+            throw Invalid(description: "SPIN_EXECUTOR_SOCKET is too long for a Unix socket path (at most 107 bytes): choose a shorter path.")
+        }
+    }
+
+    public var stateFolder: String { "\(home)/var" }
+    public var connectionFolder: String { "\(home)/var/kernels" }
+
+    private static func integer(_ environment: [String: String], _ name: String, default value: Int, range: ClosedRange<Int>) throws(Invalid) -> Int {
+        guard let text = environment[name], !text.isEmpty else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw Invalid(description: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text.prefix(32))'.")
+        }
+        return number
+    }
+}

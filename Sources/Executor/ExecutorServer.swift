@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Kernels
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The executor: the Jupyter-Server-compatible API on a Unix socket, and the
+/// kernels behind it.
+public struct ExecutorServer: Sendable {
+    public static let version = "0.1.0"
+
+    let configuration: ExecutorConfiguration
+    let logger: Logger
+
+    public init(configuration: ExecutorConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts every kernel down.
+    public func run() async throws {
+        try StateFolder(path: configuration.stateFolder).prepare()
+        try UnixSocketGuard.prepare(configuration.socketPath)
+        let kernels = KernelManager(
+            configuration: .init(
+                poolSize: configuration.poolSize, connectionFolder: configuration.connectionFolder,
+                environment: configuration.environment, catalog: KernelSpecCatalog(environment: configuration.environment)
+            ),
+            logger: logger
+        )
+        let services = ExecutorServices(kernels: kernels, sessions: SessionStore(), version: Self.version)
+        let application = makeApplication(services)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: KernelService(kernels: kernels)), .init(service: application)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+
+    func makeApplication(_ services: ExecutorServices) -> some Service {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.add(middleware: ErrorBodyMiddleware())
+        StatusRoutes(services: services).register(on: router)
+        KernelSpecRoutes(services: services).register(on: router)
+        KernelRoutes(services: services).register(on: router)
+        SessionRoutes(services: services).register(on: router)
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        webSocketRouter.add(middleware: ErrorBodyMiddleware())
+        KernelChannelsSocket(services: services, maxMessageBytes: configuration.maxMessageBytes).register(on: webSocketRouter)
+        let socketPath = configuration.socketPath
+        let logger = self.logger
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: webSocketRouter,
+                configuration: .init(
+                    http1: .init(idleTimeout: .seconds(300)),
+                    ws: .init(
+                        maxFrameSize: configuration.maxMessageBytes,
+                        autoPing: .enabled(timePeriod: .seconds(25))
+                    )
+                )
+            ),
+            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "spin-executor"),
+            onServerRunning: { _ in
+                chmod(socketPath, 0o600)
+                logger.info("executor listening", metadata: ["socket": .string(socketPath)])
+            },
+            logger: logger
+        )
+    }
+}
+
+/// Keeps the warm pool filled while running; on shutdown stops every kernel.
+struct KernelService: Service {
+    let kernels: KernelManager
+
+    func run() async throws {
+        await kernels.refillPool()
+        try? await gracefulShutdown()
+        await kernels.shutdownAll()
+    }
+}

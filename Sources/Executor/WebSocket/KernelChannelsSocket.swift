@@ -1,0 +1,90 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import JupyterProtocol
+import Kernels
+import Logging
+import NIOCore
+
+/// `GET /api/kernels/{id}/channels` as a WebSocket: client messages go to the
+/// kernel, the kernel's messages come back through a `WebSocketClientSink`.
+struct KernelChannelsSocket {
+    let services: ExecutorServices
+    let maxMessageBytes: Int
+
+    func register(on router: Router<BasicWebSocketRequestContext>) {
+        router.ws("api/kernels/:id/channels") { request, context in
+            guard let id = context.parameters.get("id"), (try? await services.kernels.kernel(id)) != nil else {
+                return .dontUpgrade
+            }
+            let wire = WireProtocol.negotiate(offered: request.headers[.secWebSocketProtocol])
+            var headers = HTTPFields()
+            if let selected = wire.selectedSubprotocol { headers[.secWebSocketProtocol] = selected }
+            return .upgrade(headers)
+        } onUpgrade: { inbound, outbound, context in
+            try await serve(inbound: inbound, outbound: outbound, context: context)
+        }
+    }
+
+    private func serve(
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
+        context: WebSocketRouterContext<BasicWebSocketRequestContext>
+    ) async throws {
+        guard let id = context.requestContext.parameters.get("id"),
+              let kernel = try? await services.kernels.kernel(id)
+        else { return }
+        let wire = WireProtocol.negotiate(offered: context.request.headers[.secWebSocketProtocol])
+        let session = context.request.uri.queryParameters.get("session_id").flatMap { $0.isEmpty ? nil : String($0.prefix(128)) }
+            ?? MessageFactory.newID()
+        let sink = WebSocketClientSink(wire: wire)
+        let client = await kernel.attach(session: session, sink: sink)
+        var logger = context.logger
+        logger[metadataKey: "kernel.id"] = .string(id)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await Self.write(sink.items, to: outbound) }
+            defer { group.cancelAll() }
+            do {
+                try await read(inbound, into: kernel, client: client, wire: wire, sink: sink)
+            } catch {
+                logger.debug("kernel websocket ended", metadata: ["error": "\(error)"])
+                await kernel.detach(client)
+                sink.finish()
+                throw error
+            }
+            await kernel.detach(client)
+            sink.finish()
+        }
+    }
+
+    private func read(
+        _ inbound: WebSocketInboundStream, into kernel: Kernel, client: Int, wire: WireProtocol, sink: WebSocketClientSink
+    ) async throws {
+        for try await message in inbound.messages(maxSize: maxMessageBytes) {
+            let frame: WireProtocol.Frame = switch message {
+            case .text(let text): .text(Array(text.utf8))
+            case .binary(let buffer): .binary(Array(buffer.readableBytesView))
+            }
+            do {
+                let (channel, decoded) = try wire.decode(frame)
+                try await kernel.send(channel, decoded, from: client)
+            } catch {
+                _ = sink.deliver(ClientErrorMessage.make(for: error, wire: wire))
+            }
+        }
+    }
+
+    private static func write(_ items: AsyncStream<WebSocketClientSink.Item>, to outbound: WebSocketOutboundWriter) async throws {
+        for await item in items {
+            switch item {
+            case .frame(.text(let bytes)):
+                try await outbound.write(.text(String(decoding: bytes, as: UTF8.self)))
+            case .frame(.binary(let bytes)):
+                try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+            case .close(let reason):
+                try await outbound.close(reason == "client too slow" ? .policyViolation : .goingAway, reason: reason)
+                return
+            }
+        }
+    }
+}

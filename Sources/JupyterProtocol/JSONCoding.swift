@@ -1,0 +1,47 @@
+import Foundation
+
+/// Compact JSON encoding and decoding of message parts.
+public enum JSONCoding {
+    public static func encode(_ value: some Encodable) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        // Encoding our own value types cannot fail (no non-finite doubles reach here
+        // from parsed JSON); fall back to an empty object rather than crash.
+        return (try? Array(encoder.encode(value))) ?? Array("{}".utf8)
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(ProtocolError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch {
+            throw ProtocolError(.invalidJSON, "part is not valid JSON for \(T.self)")
+        }
+    }
+
+    public static func object(from bytes: [UInt8]) throws(ProtocolError) -> [String: JSONValue] {
+        let value = try decode(JSONValue.self, from: bytes)
+        guard case .object(let dict) = value else {
+            throw ProtocolError(.invalidJSON, "part is not a JSON object")
+        }
+        return dict
+    }
+
+    /// A JSON string literal for `text`, quotes included.
+    public static func quoted(_ text: String) -> [UInt8] {
+        var out: [UInt8] = [0x22]
+        out.reserveCapacity(text.utf8.count + 2)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, 0x6E]
+            case 0x0D: out += [0x5C, 0x72]
+            case 0x09: out += [0x5C, 0x74]
+            case 0..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
+            default: out.append(byte)
+            }
+        }
+        out.append(0x22)
+        return out
+    }
+}

@@ -1,0 +1,105 @@
+/// The JSON form of messages on a kernel WebSocket (no subprotocol, or
+/// `spin.json`): one text frame per message with a `channel` field. Messages
+/// with binary buffers use Jupyter's legacy binary form (big-endian uint32
+/// count and offsets, the JSON message, then the buffers).
+public enum WebSocketJSONForm {
+    public static let subprotocol = "spin.json"
+
+    public enum Frame: Sendable, Hashable {
+        case text([UInt8])
+        case binary([UInt8])
+    }
+
+    /// Encodes by splicing the raw parts: kernel output is never re-encoded.
+    public static func encode(channel: Channel, _ message: JupyterMessage) -> Frame {
+        let json = encodeJSON(channel: channel, message)
+        guard !message.buffers.isEmpty else { return .text(json) }
+        return .binary(legacyBinary(json: json, buffers: message.buffers))
+    }
+
+    static func encodeJSON(channel: Channel, _ message: JupyterMessage) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(message.header.count + message.parentHeader.count + message.metadata.count + message.content.count + 160)
+        out += Array(#"{"channel":"#.utf8) + JSONCoding.quoted(channel.rawValue)
+        out += Array(#","msg_id":"#.utf8) + JSONCoding.quoted(message.msgID)
+        out += Array(#","msg_type":"#.utf8) + JSONCoding.quoted(message.msgType)
+        out += Array(#","header":"#.utf8) + message.header
+        out += Array(#","parent_header":"#.utf8) + message.parentHeader
+        out += Array(#","metadata":"#.utf8) + message.metadata
+        out += Array(#","content":"#.utf8) + message.content
+        out += Array(#","buffers":[]}"#.utf8)
+        return out
+    }
+
+    static func legacyBinary(json: [UInt8], buffers: [[UInt8]]) -> [UInt8] {
+        let all = [json] + buffers
+        var offsets = [4 * (all.count + 1)]
+        for part in all.dropLast() { offsets.append(offsets[offsets.count - 1] + part.count) }
+        var out = [UInt8]()
+        appendUInt32(UInt32(all.count), to: &out)
+        for offset in offsets { appendUInt32(UInt32(offset), to: &out) }
+        for part in all { out += part }
+        return out
+    }
+
+    /// Decodes a text frame from a client.
+    public static func decode(text: [UInt8]) throws(ProtocolError) -> (Channel, JupyterMessage) {
+        try decode(json: text, buffers: [])
+    }
+
+    /// Decodes a legacy binary frame from a client (a JSON message with buffers).
+    public static func decode(binary frame: [UInt8], maxBuffers: Int = 4096) throws(ProtocolError) -> (Channel, JupyterMessage) {
+        guard let count = readUInt32(frame, at: 0), count >= 1, count <= UInt32(maxBuffers) + 1 else {
+            throw ProtocolError(.badFraming, "binary frame has an invalid buffer count")
+        }
+        var offsets = [Int]()
+        for index in 0..<Int(count) {
+            guard let offset = readUInt32(frame, at: 4 * (index + 1)), Int(offset) <= frame.count,
+                  Int(offset) >= (offsets.last ?? 4 * (Int(count) + 1))
+            else {
+                throw ProtocolError(.badFraming, "binary frame offset \(index) is invalid")
+            }
+            offsets.append(Int(offset))
+        }
+        offsets.append(frame.count)
+        let parts = (0..<Int(count)).map { Array(frame[offsets[$0]..<offsets[$0 + 1]]) }
+        return try decode(json: parts[0], buffers: Array(parts[1...]))
+    }
+
+    private static func decode(json: [UInt8], buffers: [[UInt8]]) throws(ProtocolError) -> (Channel, JupyterMessage) {
+        let object = try JSONCoding.object(from: json)
+        guard let channelName = object["channel"]?.stringValue else {
+            throw ProtocolError(.missingField, "message has no string 'channel' field")
+        }
+        let channel = try Channel(name: channelName)
+        guard let header = object["header"], header.isObject else {
+            throw ProtocolError(.missingField, "message has no 'header' object")
+        }
+        let message = try JupyterMessage(
+            header: JSONCoding.encode(header),
+            parentHeader: try objectPart(object, "parent_header"),
+            metadata: try objectPart(object, "metadata"),
+            content: try objectPart(object, "content"),
+            buffers: buffers
+        )
+        return (channel, message)
+    }
+
+    private static func objectPart(_ object: [String: JSONValue], _ key: String) throws(ProtocolError) -> [UInt8] {
+        switch object[key] {
+        case nil, .null?: return Array("{}".utf8)
+        case let value? where value.isObject: return JSONCoding.encode(value)
+        default: throw ProtocolError(.invalidJSON, "'\(key)' must be an object")
+        }
+    }
+
+    private static func appendUInt32(_ value: UInt32, to out: inout [UInt8]) {
+        var value = value.bigEndian
+        withUnsafeBytes(of: &value) { out += $0 }
+    }
+
+    private static func readUInt32(_ bytes: [UInt8], at index: Int) -> UInt32? {
+        guard index + 4 <= bytes.count else { return nil }
+        return bytes[index..<(index + 4)].reduce(0) { ($0 << 8) | UInt32($1) }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import JupyterProtocol
+import Logging
+import ProcessSupport
+import ZeroMQTransport
+
+/// One running kernel: its process, its sockets, its lifecycle and its clients.
+///
+/// The process and sockets are replaced on restart; the kernel's id, its
+/// clients and their open WebSockets stay.
+public actor Kernel {
+    public nonisolated let id: String
+    public nonisolated let spec: KernelSpec
+    let provisioner: KernelProvisioner
+    var logger: Logger
+
+    var lifecycle = KernelLifecycle()
+    var hub = ClientHub<any KernelClientSink>()
+    var process: ChildProcess?
+    var sockets: KernelSockets?
+    var codec = WireCodec(signer: MessageSigner(key: []))
+    var connectionFile: String?
+    /// Bumped on every launch; events from older processes are ignored.
+    var generation = 0
+    var exitedGeneration = 0
+    var shellAnswered = false
+    var iopubSeen = false
+    var missedBeats = 0
+    var lastActivity = Date()
+    var waitingForKernel: [(Channel, JupyterMessage)] = []
+    var internalRequests = RecentMap(capacity: 256)
+    let factory: MessageFactory
+
+    public init(id: String, spec: KernelSpec, provisioner: KernelProvisioner, logger: Logger) {
+        self.id = id
+        self.spec = spec
+        self.provisioner = provisioner
+        self.factory = MessageFactory(session: "spin-executor-" + id)
+        var logger = logger
+        logger[metadataKey: "kernel.id"] = .string(id)
+        self.logger = logger
+    }
+
+    public var state: KernelLifecycle.State { lifecycle.state }
+
+    public func model() -> KernelModel {
+        KernelModel(
+            id: id, name: spec.name, lastActivity: MessageFactory.timestamp(lastActivity),
+            executionState: lifecycle.state.rawValue, connections: hub.clientCount
+        )
+    }
+
+    /// Starts the first process and waits until the kernel answers.
+    public func start(timeout: Double = 60) async throws {
+        launch()
+        try await waitUntilReady(timeout: timeout)
+    }
+
+    /// Waits until the kernel is idle or busy; throws if it died or timed out.
+    public func waitUntilReady(timeout: Double = 60) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !lifecycle.isRunning {
+            if lifecycle.isOver {
+                throw KernelError(.kernelDead, "The kernel stopped before it was ready.")
+            }
+            if Date() > deadline {
+                throw KernelError(.startTimeout, "The kernel did not answer within \(Int(timeout)) seconds.")
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    static func monotonicNow() -> Double {
+        ProcessInfo.processInfo.systemUptime
+    }
+}

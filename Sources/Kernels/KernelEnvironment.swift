@@ -1,0 +1,14 @@
+/// The environment a kernel gets: the runtime's own, minus its secrets,
+/// plus what the kernelspec adds.
+public enum KernelEnvironment {
+    /// Variables that never reach a kernel (SPEC §2).
+    public static let withheld: Set<String> = ["SPIN_TOKEN", "SSL_KEY_FILE", "SSL_CERT_FILE"]
+
+    public static func make(runtime: [String: String], spec: KernelSpec) -> [String: String] {
+        var environment = runtime.filter { !withheld.contains($0.key) }
+        for (key, value) in spec.definition.env ?? [:] where !withheld.contains(key) {
+            environment[key] = value
+        }
+        return environment
+    }
+}

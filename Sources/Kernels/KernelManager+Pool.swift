@@ -1,0 +1,39 @@
+import Foundation
+import JupyterProtocol
+
+extension KernelManager {
+    /// Starts pooled kernels until `poolSize` are ready or starting.
+    public func refillPool() {
+        let (defaultName, specs) = specs()
+        guard !stopping, let name = defaultName, let spec = specs[name] else { return }
+        while pool.count + poolStarting < configuration.poolSize {
+            poolStarting += 1
+            let kernel = Kernel(id: MessageFactory.newID(), spec: spec, provisioner: provisioner, logger: logger)
+            Task { await self.warmUp(kernel) }
+        }
+    }
+
+    private func warmUp(_ kernel: Kernel) async {
+        do {
+            try await kernel.start()
+            poolStarting -= 1
+            if stopping { return await kernel.shutdown() }
+            pool.append(kernel)
+        } catch {
+            poolStarting -= 1
+            logger.error("could not start a pooled kernel", metadata: ["error": "\(error)"])
+            await kernel.shutdown()
+        }
+    }
+
+    /// The oldest pooled kernel that is still healthy.
+    func takeFromPool() -> Kernel? {
+        while !pool.isEmpty {
+            let kernel = pool.removeFirst()
+            return kernel
+        }
+        return nil
+    }
+
+    public var pooledCount: Int { pool.count }
+}

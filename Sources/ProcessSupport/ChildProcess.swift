@@ -1,0 +1,71 @@
+import Foundation
+
+/// A child process started with `posix_spawn`, in a session of its own so
+/// that signals can reach its whole process group.
+public struct ChildProcess: Sendable, Hashable {
+    public let pid: pid_t
+
+    public struct SpawnError: Error, CustomStringConvertible, Sendable {
+        public let executable: String
+        public let errno: Int32
+        public var description: String {
+            "could not start \(executable): \(String(cString: strerror(errno)))"
+        }
+    }
+
+    /// Starts `executable` (a path) with `arguments` and exactly `environment`.
+    /// Standard input is /dev/null; standard output goes to standard error,
+    /// so a child's prints never mix with the runtime's log lines on stdout.
+    public static func spawn(
+        executable: String, arguments: [String], environment: [String: String]
+    ) throws(SpawnError) -> ChildProcess {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(Self.setsidFlag | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+
+        let argv = [executable] + arguments
+        let envp = environment.map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let result = withCStrings(argv) { argvPointers in
+            withCStrings(envp) { envPointers in
+                posix_spawn(&pid, executable, &actions, &attributes, argvPointers, envPointers)
+            }
+        }
+        guard result == 0 else { throw SpawnError(executable: executable, errno: result) }
+        return ChildProcess(pid: pid)
+    }
+
+    /// glibc's POSIX_SPAWN_SETSID (not exported to Swift).
+    private static let setsidFlag: Int32 = 0x80
+
+    /// Sends `signal` to the child's whole process group.
+    @discardableResult
+    public func signalGroup(_ signal: Int32) -> Bool {
+        kill(-pid, signal) == 0 || kill(pid, signal) == 0
+    }
+
+    /// Sends `signal` to the child alone.
+    @discardableResult
+    public func signal(_ signal: Int32) -> Bool {
+        kill(pid, signal) == 0
+    }
+}
+
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { for pointer in pointers { free(pointer) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

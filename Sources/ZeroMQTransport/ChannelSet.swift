@@ -1,0 +1,61 @@
+import CZeroMQ
+import JupyterProtocol
+
+/// The sockets of one kernel connection: DEALERs for shell, control and stdin,
+/// a SUB for iopub (everything subscribed) and a REQ for the heartbeat.
+///
+/// Created on the caller's thread and handed once to the socket thread,
+/// which is the only one to use it afterwards: hence the unchecked Sendable.
+final class ChannelSet: @unchecked Sendable {
+    static let order: [Channel] = [.shell, .control, .stdin, .iopub]
+
+    let shell: ZeroMQSocket
+    let control: ZeroMQSocket
+    let stdin: ZeroMQSocket
+    let iopub: ZeroMQSocket
+    private(set) var heartbeat: ZeroMQSocket
+    private let info: ConnectionInfo
+
+    init(info: ConnectionInfo) throws(ZeroMQError) {
+        let context = ZeroMQContext.shared
+        let identity = Array(MessageFactory.newID().utf8)
+        self.info = info
+        shell = try ZeroMQSocket(context: context, type: ZMQ_DEALER)
+        control = try ZeroMQSocket(context: context, type: ZMQ_DEALER)
+        stdin = try ZeroMQSocket(context: context, type: ZMQ_DEALER)
+        iopub = try ZeroMQSocket(context: context, type: ZMQ_SUB)
+        heartbeat = try ZeroMQSocket(context: context, type: ZMQ_REQ)
+        for socket in [shell, control, stdin] { socket.setIdentity(identity) }
+        iopub.subscribeAll()
+        try shell.connect(info.endpoint(port: info.shellPort))
+        try control.connect(info.endpoint(port: info.controlPort))
+        try stdin.connect(info.endpoint(port: info.stdinPort))
+        try iopub.connect(info.endpoint(port: info.iopubPort))
+        try heartbeat.connect(info.endpoint(port: info.hbPort))
+    }
+
+    func socket(for channel: Channel) -> ZeroMQSocket {
+        switch channel {
+        case .shell: shell
+        case .control: control
+        case .stdin: stdin
+        case .iopub: iopub
+        }
+    }
+
+    func resetHeartbeat() throws(ZeroMQError) {
+        let fresh = try ZeroMQSocket(context: .shared, type: ZMQ_REQ)
+        try fresh.connect(info.endpoint(port: info.hbPort))
+        heartbeat = fresh
+    }
+
+    /// Poll items in the order shell, control, stdin, iopub, heartbeat, wake fd.
+    func pollItems(wakeFD: Int32) -> [zmq_pollitem_t] {
+        let events = Int16(ZMQ_POLLIN)
+        var items = [shell, control, stdin, iopub, heartbeat].map {
+            zmq_pollitem_t(socket: $0.handle, fd: 0, events: events, revents: 0)
+        }
+        items.append(zmq_pollitem_t(socket: nil, fd: wakeFD, events: events, revents: 0))
+        return items
+    }
+}
