@@ -69,7 +69,12 @@ class Gateway:
             "SPIN_TOKEN": self.token, "SPIN_HOME": str(self.home), "SPIN_BIND": "127.0.0.1",
             "SPIN_PORT": str(self.port), "SPIN_LOG_LEVEL": "debug",
         })
-        if executor == "stand-in":
+        if executor == "real":
+            # The real spin-executor beside the gateway, with the venv's ipykernel.
+            env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
+            env["PATH"] = f"{Path(sys.prefix) / 'bin'}:{env.get('PATH', '')}"
+            env["SPIN_KERNEL_POOL"] = "0"
+        elif executor == "stand-in":
             env["SPIN_EXECUTOR_BINARY"] = str(write_stand_in_launcher(self.tmp))
         elif executor == "external":
             env["SPIN_EXECUTOR"] = "external"
