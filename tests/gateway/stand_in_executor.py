@@ -4,6 +4,7 @@ It echoes what it received so tests can check what the gateway forwarded:
 - GET /api/kernelspecs           -> one kernelspec (readiness)
 - any /echo/...                  -> JSON with method, path, query, headers, body size
 - GET /stream                    -> a chunked body of several parts
+- GET /metrics                   -> a Prometheus line, appended by the gateway to its own
 - WS  /api/kernels/{id}/channels -> echoes frames (text/binary kept); selects
                                     v1.kernel.websocket.jupyter.org, else spin.json, when offered;
                                     a text "close:<code>" makes it close with that code
@@ -23,6 +24,10 @@ PROTOCOLS = ["v1.kernel.websocket.jupyter.org", "spin.json"]
 
 async def kernelspecs(_request):
     return web.json_response({"default": "python3", "kernelspecs": {"python3": {"name": "python3", "spec": {}}}})
+
+
+async def metrics(_request):
+    return web.Response(text="# TYPE spin_kernels gauge\nspin_kernels{state=\"idle\"} 0\n", content_type="text/plain")
 
 
 async def echo(request):
@@ -72,6 +77,7 @@ def main():
     app = web.Application(client_max_size=1024 ** 3)
     app.router.add_get("/api/kernelspecs", kernelspecs)
     app.router.add_get("/stream", stream)
+    app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/kernels/{kernel}/channels", channels)
     app.router.add_route("*", "/echo/{tail:.*}", echo)
     with open(os.path.join(os.path.dirname(path), "stand-in.env"), "w") as out:

@@ -20,6 +20,7 @@ def test_metrics_needs_the_token(gateway):
     assert "spin_gateway_auth_failures_total" in text
     assert "spin_gateway_open_websockets" in text
     assert 'route="health"' in text
+    assert 'spin_kernels{state="idle"} 0' in text  # the executor's metrics are appended
 
 
 def test_preflight_with_private_network_access(make_gateway):

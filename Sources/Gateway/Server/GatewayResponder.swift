@@ -49,10 +49,17 @@ struct GatewayResponder: Sendable {
                 return try await exchange.write(.badRequest(GatewayChannel.malformedUpgrade), cors: self.core.cors, to: writer)
             }
             if exchange.target.path == "/metrics", request.method == .get {
-                return try await exchange.writeBytes(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: self.core.metrics.render(), cors: self.core.cors, to: writer)
+                let body = self.core.metrics.render() + (await self.executorMetrics())
+                return try await exchange.writeBytes(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: body, cors: self.core.cors, to: writer)
             }
             return try await ProxyExchange(core: self.core, exchange: exchange).forward(writer: writer)
         }
+    }
+
+    /// The executor's own Prometheus text (kernels, executions), when it serves `/metrics`.
+    private func executorMetrics() async -> [UInt8] {
+        guard let (status, body) = try? await self.core.forwarder.get("/metrics", timeout: .seconds(2)), status == 200 else { return [] }
+        return Array(body.readableBytesView)
     }
 
     private func preflight(_ exchange: Exchange, writer: consuming ResponseWriter) async throws -> Int {
