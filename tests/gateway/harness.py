@@ -124,8 +124,13 @@ class Gateway:
 
     def children(self):
         """PIDs of the gateway's direct children."""
-        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-        return [int(p) for p in path.read_text().split()] if path.exists() else []
+        children = []
+        for task in Path(f"/proc/{self.proc.pid}/task").glob("*"):
+            try:
+                children += [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        return sorted(set(children))
 
     def stop(self, sig=signal.SIGTERM, timeout=60):
         if self.proc and self.proc.poll() is None:

@@ -76,6 +76,7 @@ def test_the_token_never_appears_in_logs(gateway):
     requests.get(gateway.url + "/echo/f", headers=gateway.auth(), timeout=10)
     requests.get(gateway.url + "/echo/" + gateway.token, headers=gateway.auth(), timeout=10)
     requests.get(gateway.url + "/api", headers={"Sec-WebSocket-Protocol": "spin.token." + encoded}, timeout=10)
+    gateway.wait_for(lambda: "/echo/[REDACTED]" in gateway.log(), "the last access line", timeout=10)
     log = gateway.log()
     assert "request" in log and "request.id" in log
     assert gateway.token not in log

@@ -2,7 +2,6 @@
 
 import os
 import socket
-import time
 
 import requests
 
@@ -19,7 +18,8 @@ def test_forwarded_headers(gateway):
 def test_a_request_id_is_made_when_missing(gateway):
     response = requests.get(gateway.url + "/echo/i", headers=gateway.auth(), timeout=10)
     assert response.json()["headers"]["X-Request-ID"] == response.headers["X-Request-Id"]
-    assert response.headers["X-Request-Id"] in gateway.log()
+    # The access line is written once the response is on its way.
+    gateway.wait_for(lambda: response.headers["X-Request-Id"] in gateway.log(), "the request id in the log", timeout=10)
 
 
 def test_request_and_response_bodies_stream(gateway):
@@ -53,7 +53,6 @@ def test_a_chunked_body_over_the_limit_is_refused_with_413(make_gateway):
 
 def test_executor_unreachable_is_503_json_and_not_a_hang(make_gateway):
     gateway = make_gateway(executor="external").start(wait_ready=False)
-    started = time.monotonic()
     response = requests.get(gateway.url + "/api/kernels", headers=gateway.auth(), timeout=20)
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "executor_unavailable"
