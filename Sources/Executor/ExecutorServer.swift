@@ -34,7 +34,12 @@ public struct ExecutorServer: Sendable {
         let application = makeApplication(services)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: KernelService(kernels: kernels)), .init(service: application)],
+                // Shut down in reverse order: kernels drain while the sockets
+                // are still open, so clients see their cells finish.
+                services: [
+                    .init(service: application),
+                    .init(service: KernelService(kernels: kernels, grace: configuration.shutdownGrace)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -49,6 +54,7 @@ public struct ExecutorServer: Sendable {
         KernelSpecRoutes(services: services).register(on: router)
         KernelRoutes(services: services).register(on: router)
         SessionRoutes(services: services).register(on: router)
+        MethodNotAllowedRoutes().register(on: router)
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
         webSocketRouter.add(middleware: ErrorBodyMiddleware())
         KernelChannelsSocket(services: services, maxMessageBytes: configuration.maxMessageBytes).register(on: webSocketRouter)
@@ -76,13 +82,17 @@ public struct ExecutorServer: Sendable {
     }
 }
 
-/// Keeps the warm pool filled while running; on shutdown stops every kernel.
+/// Fills the warm pool at start; on shutdown lets running cells finish (up to
+/// the grace period) and then stops every kernel.
 struct KernelService: Service {
     let kernels: KernelManager
+    let grace: Double
 
     func run() async throws {
         await kernels.refillPool()
         try? await gracefulShutdown()
+        await kernels.stopAccepting()
+        await kernels.drain(grace: grace)
         await kernels.shutdownAll()
     }
 }

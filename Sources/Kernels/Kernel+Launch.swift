@@ -44,6 +44,9 @@ extension Kernel {
     private func processEnded(_ status: ExitStatus, generation current: Int) {
         guard current == generation else { return }
         exitedGeneration = current
+        // Whatever the process left behind in its group (a kernel under a
+        // wrapper script holds the ports) goes with it.
+        process?.signalGroup(SIGKILL)
         sockets?.close()
         sockets = nil
         if let file = connectionFile { try? FileManager.default.removeItem(atPath: file) }
