@@ -3,7 +3,9 @@ import Hummingbird
 import HummingbirdWebSocket
 import Kernels
 import Logging
+import Metrics
 import NIOCore
+import Prometheus
 import ServiceLifecycle
 
 /// The executor: the Jupyter-Server-compatible API on a Unix socket, and the
@@ -31,7 +33,9 @@ public struct ExecutorServer: Sendable {
             logger: logger
         )
         let services = ExecutorServices(kernels: kernels, sessions: SessionStore(), version: Self.version)
-        let application = makeApplication(services)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let application = makeApplication(services, registry: registry)
         let group = ServiceGroup(
             configuration: .init(
                 // Shut down in reverse order: kernels drain while the sockets
@@ -47,7 +51,7 @@ public struct ExecutorServer: Sendable {
         try await group.run()
     }
 
-    func makeApplication(_ services: ExecutorServices) -> some Service {
+    func makeApplication(_ services: ExecutorServices, registry: PrometheusCollectorRegistry) -> some Service {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.add(middleware: ErrorBodyMiddleware())
         StatusRoutes(services: services).register(on: router)
@@ -55,6 +59,7 @@ public struct ExecutorServer: Sendable {
         KernelRoutes(services: services).register(on: router)
         SessionRoutes(services: services).register(on: router)
         MethodNotAllowedRoutes().register(on: router)
+        MetricsRoute(services: services, registry: registry).register(on: router)
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
         webSocketRouter.add(middleware: ErrorBodyMiddleware())
         KernelChannelsSocket(services: services, maxMessageBytes: configuration.maxMessageBytes).register(on: webSocketRouter)

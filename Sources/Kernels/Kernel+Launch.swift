@@ -84,6 +84,8 @@ extension Kernel {
             announce(state.rawValue)
             if state == .idle { flushWaitingMessages() }
         case .relaunch(let delay):
+            ExecutionMetrics.restarted(automatically: !restartWasRequested)
+            restartWasRequested = false
             announce(KernelLifecycle.State.restarting.rawValue)
             let current = generation
             Task {
