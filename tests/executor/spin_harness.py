@@ -381,6 +381,7 @@ class Executor:
                 self._log_file.close()
                 self._log_file = None
         self.returncode = rc
+        self._keep_log()
         leftovers = self._wait_kernels_gone(before)
         if check:
             problems = []
@@ -398,6 +399,16 @@ class Executor:
                 raise HarnessError("; ".join(problems) + f"\nlog:\n{self.log_text()[-6000:]}")
         self._cleanup_leftovers(leftovers)
         return rc
+
+    def _keep_log(self) -> None:
+        """With SPIN_TEST_LOG_DIR set, keep a copy of this executor's output
+        there (the temporary SPIN_HOME is deleted after the test)."""
+        keep = os.environ.get("SPIN_TEST_LOG_DIR")
+        if keep:
+            dest = Path(keep)
+            dest.mkdir(parents=True, exist_ok=True)
+            stamp = time.strftime("%Y%m%dT%H%M%S")
+            (dest / f"{stamp}-{self.home.parent.name}-{self.log_path.name}").write_text(self.log_text())
 
     def _wait_kernels_gone(self, before: Iterable[ProcInfo], timeout: float = 15.0) -> list[ProcInfo]:
         pids = {p.pid for p in before} | self.seen_kernel_pids

@@ -126,7 +126,12 @@ def test_kernel_environment_has_no_secrets(short_tmp: Path) -> None:
     key.write_text("not really a key\n")
     ex = Executor(
         short_tmp / "home",
-        extra_env={"SSL_CERT_FILE": str(cert), "SSL_KEY_FILE": str(key), "SPIN_TEST_VISIBLE": "visible-value"},
+        extra_env={
+            "SSL_CERT_FILE": str(cert),
+            "SSL_KEY_FILE": str(key),
+            "SPIN_TEST_VISIBLE": "visible-value",
+            "SPIN_LOG_LEVEL": "debug",  # no configuration dump may show the token either
+        },
     ).start()
     try:
         kid = ex.create_kernel()["id"]
