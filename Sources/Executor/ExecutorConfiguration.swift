@@ -6,6 +6,7 @@ public struct ExecutorConfiguration: Sendable {
     public var socketPath: String
     public var poolSize: Int
     public var maxMessageBytes: Int
+    public var shutdownGrace: Double
     public var environment: [String: String]
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -18,6 +19,7 @@ public struct ExecutorConfiguration: Sendable {
         socketPath = environment["SPIN_EXECUTOR_SOCKET"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(home)/run/executor.sock"
         poolSize = try Self.integer(environment, "SPIN_KERNEL_POOL", default: 1, range: 0...32)
         maxMessageBytes = try Self.integer(environment, "SPIN_MAX_MESSAGE_BYTES", default: 16 << 20, range: 1024...(1 << 30))
+        shutdownGrace = Double(try Self.integer(environment, "SPIN_SHUTDOWN_GRACE", default: 10, range: 0...3600))
         guard socketPath.utf8.count < 108 else {
             throw Invalid(description: "SPIN_EXECUTOR_SOCKET is too long for a Unix socket path (at most 107 bytes): choose a shorter path.")
         }

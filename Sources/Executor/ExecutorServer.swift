@@ -3,7 +3,9 @@ import Hummingbird
 import HummingbirdWebSocket
 import Kernels
 import Logging
+import Metrics
 import NIOCore
+import Prometheus
 import ServiceLifecycle
 
 /// The executor: the Jupyter-Server-compatible API on a Unix socket, and the
@@ -31,10 +33,17 @@ public struct ExecutorServer: Sendable {
             logger: logger
         )
         let services = ExecutorServices(kernels: kernels, sessions: SessionStore(), version: Self.version)
-        let application = makeApplication(services)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let application = makeApplication(services, registry: registry)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: KernelService(kernels: kernels)), .init(service: application)],
+                // Shut down in reverse order: kernels drain while the sockets
+                // are still open, so clients see their cells finish.
+                services: [
+                    .init(service: application),
+                    .init(service: KernelService(kernels: kernels, grace: configuration.shutdownGrace)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -42,13 +51,15 @@ public struct ExecutorServer: Sendable {
         try await group.run()
     }
 
-    func makeApplication(_ services: ExecutorServices) -> some Service {
+    func makeApplication(_ services: ExecutorServices, registry: PrometheusCollectorRegistry) -> some Service {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.add(middleware: ErrorBodyMiddleware())
         StatusRoutes(services: services).register(on: router)
         KernelSpecRoutes(services: services).register(on: router)
         KernelRoutes(services: services).register(on: router)
         SessionRoutes(services: services).register(on: router)
+        MethodNotAllowedRoutes().register(on: router)
+        MetricsRoute(services: services, registry: registry).register(on: router)
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
         webSocketRouter.add(middleware: ErrorBodyMiddleware())
         KernelChannelsSocket(services: services, maxMessageBytes: configuration.maxMessageBytes).register(on: webSocketRouter)
@@ -76,13 +87,17 @@ public struct ExecutorServer: Sendable {
     }
 }
 
-/// Keeps the warm pool filled while running; on shutdown stops every kernel.
+/// Fills the warm pool at start; on shutdown lets running cells finish (up to
+/// the grace period) and then stops every kernel.
 struct KernelService: Service {
     let kernels: KernelManager
+    let grace: Double
 
     func run() async throws {
         await kernels.refillPool()
         try? await gracefulShutdown()
+        await kernels.stopAccepting()
+        await kernels.drain(grace: grace)
         await kernels.shutdownAll()
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The fields of a message header the runtime routes by.
 ///
 /// The header's bytes travel unchanged; this is only what is read from them.
@@ -36,13 +38,21 @@ public struct MessageHeader: Sendable, Hashable, Codable {
     }
 
     /// Parses a header part; an empty object (`{}`) yields `nil`, as for a
-    /// message without a parent.
+    /// message without a parent. One JSON parse: this runs for every message.
     public static func parse(_ bytes: [UInt8]) throws(ProtocolError) -> MessageHeader? {
-        let object = try JSONCoding.object(from: bytes)
-        if object.isEmpty { return nil }
-        guard object["msg_id"]?.stringValue != nil, object["msg_type"]?.stringValue != nil else {
+        if isEmptyObject(bytes) { return nil }
+        do {
+            return try JSONDecoder().decode(MessageHeader.self, from: Data(bytes))
+        } catch DecodingError.keyNotFound {
             throw ProtocolError(.missingField, "header lacks msg_id or msg_type")
+        } catch {
+            throw ProtocolError(.invalidJSON, "header is not a JSON object with string msg_id and msg_type")
         }
-        return try JSONCoding.decode(MessageHeader.self, from: bytes)
+    }
+
+    /// True for `{}` with any white space around or inside.
+    static func isEmptyObject(_ bytes: [UInt8]) -> Bool {
+        let meaningful = bytes.filter { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return meaningful == [UInt8(ascii: "{"), UInt8(ascii: "}")]
     }
 }

@@ -33,6 +33,10 @@ public enum WebSocketV1Framing {
             header: parts[0], parentHeader: parts[1], metadata: parts[2], content: parts[3],
             buffers: Array(parts[4...])
         )
+        // A client's metadata and content must be JSON objects too: a kernel
+        // would otherwise receive, and choke on, what no client should send.
+        _ = try message.decodedMetadata()
+        _ = try message.decodedContent()
         return (channel, message)
     }
 

@@ -19,6 +19,7 @@ extension Kernel {
             if lifecycle.state == .dead { return try await revive() }
             throw KernelError(.kernelDead, "The kernel is shutting down.")
         }
+        restartWasRequested = true
         perform(lifecycle.restartRequested())
         await stopProcess(restart: true)
         try await waitUntilReady()

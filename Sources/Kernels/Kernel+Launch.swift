@@ -44,6 +44,9 @@ extension Kernel {
     private func processEnded(_ status: ExitStatus, generation current: Int) {
         guard current == generation else { return }
         exitedGeneration = current
+        // Whatever the process left behind in its group (a kernel under a
+        // wrapper script holds the ports) goes with it.
+        process?.signalGroup(SIGKILL)
         sockets?.close()
         sockets = nil
         if let file = connectionFile { try? FileManager.default.removeItem(atPath: file) }
@@ -81,6 +84,8 @@ extension Kernel {
             announce(state.rawValue)
             if state == .idle { flushWaitingMessages() }
         case .relaunch(let delay):
+            ExecutionMetrics.restarted(automatically: !restartWasRequested)
+            restartWasRequested = false
             announce(KernelLifecycle.State.restarting.rawValue)
             let current = generation
             Task {

@@ -38,6 +38,7 @@ extension Kernel {
             return
         }
         checkReady()
+        if channel == .shell { executions.replied(message) }
         deliver(channel, message)
     }
 
@@ -63,6 +64,7 @@ extension Kernel {
             throw KernelError(.kernelDead, "The kernel is dead; restart it to run code again.")
         }
         hub.recordRequest(message.msgID, from: client)
+        if channel == .shell, message.msgType == "execute_request" { executions.began(message.msgID) }
         lastActivity = Date()
         if lifecycle.isRunning, let sockets {
             sockets.send(channel, frames: codec.encode(message))

@@ -29,6 +29,8 @@ public actor Kernel {
     var lastActivity = Date()
     var waitingForKernel: [(Channel, JupyterMessage)] = []
     var internalRequests = RecentMap(capacity: 256)
+    var executions = ExecutionMetrics()
+    var restartWasRequested = false
     let factory: MessageFactory
 
     public init(id: String, spec: KernelSpec, provisioner: KernelProvisioner, logger: Logger) {

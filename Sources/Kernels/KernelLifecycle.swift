@@ -49,9 +49,10 @@ public struct KernelLifecycle: Sendable, Equatable {
         return .announce(.idle)
     }
 
-    /// The kernel published `execution_state` on iopub.
+    /// The kernel published `execution_state` on iopub. Before `ready` this
+    /// changes nothing: a kernel is handed out only once it has answered.
     public mutating func reported(_ executionState: String) -> Action {
-        guard isRunning || state == .starting else { return .wait }
+        guard isRunning else { return .wait }
         switch executionState {
         case "busy": state = .busy
         case "idle": state = .idle

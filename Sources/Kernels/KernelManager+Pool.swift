@@ -9,11 +9,13 @@ extension KernelManager {
         while pool.count + poolStarting < configuration.poolSize {
             poolStarting += 1
             let kernel = Kernel(id: MessageFactory.newID(), spec: spec, provisioner: provisioner, logger: logger)
+            warming[kernel.id] = kernel
             Task { await self.warmUp(kernel) }
         }
     }
 
     private func warmUp(_ kernel: Kernel) async {
+        defer { warming[kernel.id] = nil }
         do {
             try await kernel.start()
             poolStarting -= 1
@@ -26,13 +28,9 @@ extension KernelManager {
         }
     }
 
-    /// The oldest pooled kernel that is still healthy.
+    /// The oldest pooled kernel.
     func takeFromPool() -> Kernel? {
-        while !pool.isEmpty {
-            let kernel = pool.removeFirst()
-            return kernel
-        }
-        return nil
+        pool.isEmpty ? nil : pool.removeFirst()
     }
 
     public var pooledCount: Int { pool.count }

@@ -24,6 +24,8 @@ public actor KernelManager {
     let logger: Logger
     var kernels: [String: Kernel] = [:]
     var pool: [Kernel] = []
+    /// Pooled kernels still starting: shut down with the rest on SIGTERM.
+    var warming: [String: Kernel] = [:]
     var poolStarting = 0
     var stopping = false
 
@@ -84,12 +86,29 @@ public actor KernelManager {
         await kernel.shutdown()
     }
 
+    /// Refuses new kernels from now on (the runtime is stopping).
+    public func stopAccepting() {
+        stopping = true
+    }
+
+    /// Waits until no kernel is busy, or `grace` seconds have passed.
+    public func drain(grace: Double) async {
+        let deadline = Date().addingTimeInterval(grace)
+        while Date() < deadline {
+            var busy = false
+            for kernel in kernels.values where await kernel.state == .busy { busy = true }
+            if !busy { return }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// Stops every kernel, the pool's included (SIGTERM of the runtime).
     public func shutdownAll() async {
         stopping = true
-        let all = Array(kernels.values) + pool
+        let all = Array(kernels.values) + pool + Array(warming.values)
         kernels.removeAll()
         pool.removeAll()
+        warming.removeAll()
         await withTaskGroup(of: Void.self) { group in
             for kernel in all { group.addTask { await kernel.shutdown() } }
         }

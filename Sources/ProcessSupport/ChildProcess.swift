@@ -50,10 +50,12 @@ public struct ChildProcess: Sendable, Hashable {
     /// glibc's POSIX_SPAWN_SETSID (not exported to Swift).
     private static let setsidFlag: Int32 = 0x80
 
-    /// Sends `signal` to the child's whole process group.
+    /// Sends `signal` to the child's whole process group (the child leads
+    /// it, having been started in a session of its own). Safe after the child
+    /// was reaped: only the group's remaining members are reached.
     @discardableResult
     public func signalGroup(_ signal: Int32) -> Bool {
-        kill(-pid, signal) == 0 || kill(pid, signal) == 0
+        kill(-pid, signal) == 0
     }
 
     /// Sends `signal` to the child alone.

@@ -14,6 +14,14 @@ import Testing
         #expect(life.ready() == .wait, "ready twice does nothing")
     }
 
+    @Test func statusFromAStartingKernelDoesNotMakeItReady() {
+        var life = KernelLifecycle()
+        _ = life.launched()
+        #expect(life.reported("idle") == .wait)
+        #expect(life.state == .starting, "only ready() ends starting, so queued messages get flushed")
+        #expect(life.ready() == .announce(.idle))
+    }
+
     @Test func deathRestartsAutomaticallyThenGivesUp() {
         var life = KernelLifecycle(restartLimit: 3, restartWindow: 60)
         _ = life.launched()

@@ -1,0 +1,37 @@
+import Foundation
+import JupyterProtocol
+import Metrics
+
+/// Counts and times cell executions of one kernel (swift-metrics; the
+/// executor exports them in Prometheus text).
+struct ExecutionMetrics: Sendable {
+    private var started: [String: ContinuousClock.Instant] = [:]
+    private var order: [String] = []
+
+    /// A client sent `execute_request` `msgID`.
+    mutating func began(_ msgID: String) {
+        started[msgID] = .now
+        order.append(msgID)
+        if order.count > 4096 {
+            for stale in order.prefix(2048) { started[stale] = nil }
+            order.removeFirst(2048)
+        }
+    }
+
+    /// The kernel sent a shell reply; counts it when it ends a timed execution.
+    mutating func replied(_ message: JupyterMessage) {
+        guard message.msgType == "execute_reply", let parent = message.parentMsgID,
+              let start = started.removeValue(forKey: parent)
+        else { return }
+        let status = (try? message.decodedContent()["status"]?.stringValue) ?? nil
+        let elapsed = ContinuousClock.now - start
+        Timer(label: "spin_execute_duration_seconds", dimensions: [("cell_type", "python")])
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        Counter(label: "spin_executions_total", dimensions: [("cell_type", "python"), ("status", status ?? "unknown")])
+            .increment()
+    }
+
+    static func restarted(automatically: Bool) {
+        Counter(label: "spin_kernel_restarts_total", dimensions: [("reason", automatically ? "died" : "requested")]).increment()
+    }
+}
