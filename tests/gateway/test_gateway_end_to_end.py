@@ -67,6 +67,10 @@ def test_json_protocol_without_subprotocol(real_gateway):
             stdout, _ = await run_cell(ws, "import os; print(os.environ.get('SPIN_TOKEN', 'no token'))")
             assert stdout.strip() == "no token"
     asyncio.run(asyncio.wait_for(scenario(), 120))
+    # One /metrics: the gateway's own series and the executor's (kernels, executions).
+    metrics = real_gateway.get("/metrics", headers=real_gateway.auth()).text
+    assert "spin_gateway_requests_total" in metrics
+    assert "spin_kernels" in metrics and "spin_executions_total" in metrics
 
 
 def test_executor_sigkill_then_readyz_recovers_and_a_new_kernel_works(real_gateway):
