@@ -1,0 +1,88 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+
+/// Opens the executor side of a forwarded WebSocket over the Unix socket.
+struct ExecutorWebSocketDialer: Sendable {
+    typealias FrameChannel = NIOAsyncChannel<WebSocketFrame, WebSocketFrame>
+    typealias HTTPChannel = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
+
+    enum Outcome: Sendable {
+        case upgraded(FrameChannel, selectedProtocol: String?)
+        /// The executor answered the handshake with an ordinary HTTP response.
+        case refused(status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer)
+    }
+
+    private enum Negotiation: Sendable {
+        case upgraded(FrameChannel, String?)
+        case notUpgraded(HTTPChannel)
+    }
+
+    let socketPath: String
+    let group: any EventLoopGroup
+    let maxFrameSize: Int
+    static let maxRefusalBody = 64 * 1024
+
+    /// Dials the executor and performs the handshake for `uri` with `headers`.
+    func dial(uri: String, headers: HTTPHeaders) async throws -> Outcome {
+        let negotiation = try await ClientBootstrap(group: self.group)
+            .connectTimeout(.seconds(2))
+            .connect(unixDomainSocketPath: self.socketPath) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.configure(channel: channel, uri: uri, headers: headers)
+                }
+            }
+        switch try await negotiation.get() {
+        case .upgraded(let channel, let selected):
+            return .upgraded(channel, selectedProtocol: selected)
+        case .notUpgraded(let channel):
+            return try await Self.readRefusal(channel)
+        }
+    }
+
+    private func configure(channel: any Channel, uri: String, headers: HTTPHeaders) throws -> EventLoopFuture<Negotiation> {
+        let upgrader = NIOTypedWebSocketClientUpgrader<Negotiation>(
+            maxFrameSize: self.maxFrameSize,
+            enableAutomaticErrorHandling: false,
+            upgradePipelineHandler: { channel, response in
+                channel.eventLoop.makeCompletedFuture {
+                    let frames = try FrameChannel(wrappingChannelSynchronously: channel)
+                    return .upgraded(frames, response.headers.first(name: "Sec-WebSocket-Protocol"))
+                }
+            }
+        )
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: headers)
+        let configuration = NIOTypedHTTPClientUpgradeConfiguration<Negotiation>(
+            upgradeRequestHead: head,
+            upgraders: [upgrader],
+            notUpgradingCompletionHandler: { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    .notUpgraded(try HTTPChannel(wrappingChannelSynchronously: channel))
+                }
+            }
+        )
+        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
+        // Frames the executor sends right after its 101 may share a read with it: keep them.
+        pipeline.leftOverBytesStrategy = .forwardBytes
+        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
+    }
+
+    /// Reads the executor's non-101 answer (head and a bounded body), then closes.
+    private static func readRefusal(_ channel: HTTPChannel) async throws -> Outcome {
+        try await channel.executeThenClose { inbound, _ in
+            var head: HTTPResponseHead?
+            var body = ByteBuffer()
+            for try await part in inbound {
+                switch part {
+                case .head(let value): head = value
+                case .body(var chunk):
+                    let room = max(0, maxRefusalBody - body.readableBytes)
+                    if let slice = chunk.readSlice(length: min(room, chunk.readableBytes)) { body.writeImmutableBuffer(slice) }
+                case .end: return .refused(status: head?.status ?? .badGateway, headers: head?.headers ?? [:], body: body)
+                }
+            }
+            return .refused(status: head?.status ?? .badGateway, headers: head?.headers ?? [:], body: body)
+        }
+    }
+}

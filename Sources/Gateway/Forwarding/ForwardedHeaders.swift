@@ -1,0 +1,41 @@
+import HTTPTypes
+
+/// Builds the header set sent to the executor: no hop-by-hop headers, no token, plus
+/// `X-Forwarded-For`, `X-Forwarded-Proto` and `X-Request-Id`.
+public enum ForwardedHeaders {
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade", "host", "content-length",
+        "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol",
+    ]
+
+    public static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    public static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    public static let xRequestID = HTTPField.Name("X-Request-Id")!
+
+    /// `(name, value)` pairs for the executor request; `authority` is the client's `Host`.
+    public static func build(
+        from incoming: HTTPFields, authority: String?, clientAddress: String, scheme: String, requestID: String
+    ) -> [(String, String)] {
+        var out: [(String, String)] = []
+        var priorForwardedFor: [String] = []
+        for field in incoming {
+            let name = field.name.canonicalName
+            if hopByHop.contains(name) || name == "x-forwarded-proto" || name == "x-request-id" { continue }
+            if name == "authorization", Credentials.token(fromAuthorization: field.value) != nil { continue }
+            if name == "x-forwarded-for" {
+                priorForwardedFor.append(field.value)
+                continue
+            }
+            out.append((field.name.rawName, field.value))
+        }
+        out.append(("Host", authority ?? "localhost"))
+        out.append(("X-Forwarded-For", (priorForwardedFor + [clientAddress]).joined(separator: ", ")))
+        out.append(("X-Forwarded-Proto", scheme))
+        out.append(("X-Request-Id", requestID))
+        return out
+    }
+
+    /// Response headers from the executor that must not be copied to the client.
+    static let responseHopByHop: Set<String> = ["connection", "keep-alive", "transfer-encoding", "upgrade", "trailer"]
+}

@@ -1,0 +1,146 @@
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+import NIOWebSocket
+
+/// The gateway's child channel: HTTP/1.1 with a WebSocket upgrade whose acceptance is
+/// decided by `WebSocketGate` (auth, origin, executor handshake). Refused upgrades get a
+/// JSON answer instead of the framework's empty 400.
+struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
+    typealias FrameChannel = NIOAsyncChannel<WebSocketFrame, WebSocketFrame>
+    typealias HTTPChannel = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+
+    enum Negotiated: Sendable {
+        case http(HTTPChannel)
+        case refused(HTTPChannel, status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer)
+        case websocket(FrameChannel, executor: FrameChannel, logger: Logger)
+    }
+
+    struct Value: ServerChildChannelValue {
+        let negotiated: EventLoopFuture<Negotiated>
+        let channel: any Channel
+    }
+
+    let responder: HTTPChannelHandler.Responder
+    let gate: WebSocketGate
+    let core: GatewayCore
+
+    init(core: GatewayCore, readiness: ReadinessProbe) {
+        let httpResponder = GatewayResponder(core: core, readiness: readiness)
+        self.responder = { request, writer, channel in
+            try await httpResponder.respond(request, writer: writer, channel: channel)
+        }
+        self.gate = WebSocketGate(core: core)
+        self.core = core
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let sync = channel.pipeline.syncOperations
+            try sync.addHandler(HeaderTimeoutHandler(timeout: .seconds(Int64(self.core.configuration.headerTimeoutSeconds))))
+            let outcome = NIOLoopBoundBox<WebSocketGate.Outcome?>(nil, eventLoop: channel.eventLoop)
+            let requestedUpgrade = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
+            var configuration = NIOUpgradableHTTPServerPipelineConfiguration(
+                upgradeConfiguration: NIOTypedHTTPServerUpgradeConfiguration<Negotiated>(
+                    upgraders: [self.upgrader(outcome: outcome)],
+                    notUpgradingCompletionHandler: { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try self.notUpgraded(channel, outcome: outcome.value, requestedUpgrade: requestedUpgrade.value)
+                        }
+                    }
+                )
+            )
+            configuration.enablePipelining = false
+            configuration.enableErrorHandling = true
+            configuration.enableResponseHeaderValidation = false
+            configuration.decoderConfiguration.maxHeaderListSize = self.core.configuration.maxHeaderBytes
+            configuration.decoderConfiguration.maxHeaderFieldSize = self.core.configuration.maxHeaderBytes
+            configuration.decoderConfiguration.maxHeaderFieldCount = 200
+            let negotiated = try sync.configureUpgradableHTTPServerPipeline(configuration: configuration)
+            let upgradeHandler = try sync.handler(type: NIOTypedHTTPServerUpgradeHandler<Negotiated>.self)
+            try sync.addHandler(UpgradeHeadObserver(requestedUpgrade: requestedUpgrade), position: .before(upgradeHandler))
+            try sync.addHandler(ParseErrorCloser())
+            return Value(negotiated: negotiated, channel: channel)
+        }
+    }
+
+    private func upgrader(outcome: NIOLoopBoundBox<WebSocketGate.Outcome?>) -> NIOTypedWebSocketServerUpgrader<Negotiated> {
+        let gate = self.gate
+        return NIOTypedWebSocketServerUpgrader<Negotiated>(
+            maxFrameSize: 64 * 1024 * 1024,
+            enableAutomaticErrorHandling: true,
+            shouldUpgrade: { channel, head in
+                let address = channel.clientAddress
+                let promise = channel.eventLoop.makePromise(of: WebSocketGate.Outcome.self)
+                promise.completeWithTask { await gate.evaluate(head, clientAddress: address) }
+                return promise.futureResult.map { result in
+                    outcome.value = result
+                    if case .accept(let headers, _, _, _) = result { return headers }
+                    return nil
+                }
+            },
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    guard case .accept(_, let executor, let logger, _) = outcome.value else {
+                        throw ChannelError.inappropriateOperationForState
+                    }
+                    return .websocket(try FrameChannel(wrappingChannelSynchronously: channel), executor: executor, logger: logger)
+                }
+            }
+        )
+    }
+
+    private func notUpgraded(_ channel: any Channel, outcome: WebSocketGate.Outcome?, requestedUpgrade: Bool) throws -> Negotiated {
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(HTTP1ToHTTPServerCodec(secure: self.core.configuration.isTLS))
+        try sync.addHandler(HTTPConnectionStateHandler(idleTimeout: .seconds(120), logger: self.core.logger))
+        let http = try HTTPChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+        if case .refuse(let status, let headers, let body, _) = outcome {
+            return .refused(http, status: status, headers: headers, body: body)
+        }
+        if requestedUpgrade {
+            let error = GatewayError.badRequest(Self.malformedUpgrade)
+            return .refused(http, status: .badRequest, headers: ["Content-Type": "application/json"], body: ByteBuffer(bytes: error.body))
+        }
+        return .http(http)
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        do {
+            switch try await value.negotiated.get() {
+            case .http(let http):
+                await self.handleHTTP(asyncChannel: http, logger: logger)
+            case .refused(let http, let status, let headers, let body):
+                await Self.writeRefusal(http, status: status, headers: headers, body: body)
+            case .websocket(let browser, let executor, let logger):
+                self.core.metrics.webSocketOpened()
+                let ping = Duration.seconds(self.core.configuration.webSocketPingSeconds)
+                await WebSocketRelay(browser: browser, executor: executor, pingInterval: ping, logger: logger).run()
+                self.core.metrics.webSocketClosed()
+                logger.info("websocket closed")
+            }
+        } catch {
+            logger.debug("Connection ended before a request was handled", metadata: ["error": "\(error)"])
+        }
+    }
+
+    static let malformedUpgrade =
+        "Malformed or unsupported upgrade request: a WebSocket handshake needs GET, `Connection: Upgrade`, `Upgrade: websocket`, `Sec-WebSocket-Key` and `Sec-WebSocket-Version: 13`."
+
+    private static func writeRefusal(_ http: HTTPChannel, status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer) async {
+        var fields = HTTPFields()
+        for header in headers {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        fields[.contentLength] = String(body.readableBytes)
+        fields[.connection] = "close"
+        let head = HTTPResponse(status: .init(code: Int(status.code), reasonPhrase: status.reasonPhrase), headerFields: fields)
+        try? await http.executeThenClose { _, outbound in
+            try await outbound.write(contentsOf: [.head(head), .body(body), .end(nil)])
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+
+/// What every connection of the gateway shares: configuration, policy, clients and metrics.
+struct GatewayCore: Sendable {
+    let configuration: GatewayConfiguration
+    let access: AccessPolicy
+    let metrics: GatewayMetrics
+    let forwarder: ExecutorHTTPForwarder
+    let dialer: ExecutorWebSocketDialer
+    let logger: Logger
+
+    var cors: CORSPolicy { self.access.cors }
+    var scheme: String { self.configuration.isTLS ? "https" : "http" }
+
+    init(configuration: GatewayConfiguration, httpClient: HTTPClient, group: any EventLoopGroup, metrics: GatewayMetrics, logger: Logger) {
+        self.configuration = configuration
+        self.access = AccessPolicy(
+            matcher: TokenMatcher(token: configuration.token),
+            limiter: FailureLimiter(),
+            cors: CORSPolicy(origins: configuration.allowedOrigins)
+        )
+        self.metrics = metrics
+        self.forwarder = ExecutorHTTPForwarder(
+            client: httpClient,
+            socketPath: configuration.executorSocket,
+            maxBodyBytes: configuration.maxBodyBytes,
+            timeout: .seconds(300)
+        )
+        self.dialer = ExecutorWebSocketDialer(socketPath: configuration.executorSocket, group: group, maxFrameSize: 64 * 1024 * 1024)
+        self.logger = logger
+    }
+
+    /// Records metrics for a refused request.
+    func noteDecision(_ decision: AccessPolicy.Decision) {
+        switch decision {
+        case .unauthorized: self.metrics.authFailure(reason: "invalid_token")
+        case .rateLimited: self.metrics.authFailure(reason: "rate_limited")
+        case .forbiddenOrigin: self.metrics.authFailure(reason: "origin")
+        default: break
+        }
+    }
+}

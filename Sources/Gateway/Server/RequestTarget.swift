@@ -1,0 +1,34 @@
+/// The request target split into path and query, with the `token` parameter removed.
+public struct RequestTarget: Sendable, Equatable {
+    public var path: String
+    public var query: String?
+    /// The query without `token=` (what is forwarded and logged).
+    public var strippedQuery: String?
+
+    public init(_ target: String) {
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        self.path = String(parts.first ?? "")
+        self.query = parts.count > 1 ? String(parts[1]) : nil
+        self.strippedQuery = QueryString.removing("token", from: self.query)
+    }
+
+    /// Path and stripped query, as sent to the executor and written to logs.
+    public var forwardedTarget: String {
+        self.strippedQuery.map { "\(self.path)?\($0)" } ?? self.path
+    }
+
+    public var isValid: Bool { self.path.hasPrefix("/") }
+}
+
+enum RequestID {
+    /// Keeps a well-formed incoming `X-Request-Id`, else makes a new one.
+    static func make(incoming: String?) -> String {
+        if let incoming, (8...64).contains(incoming.count),
+            incoming.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) })
+        {
+            return incoming
+        }
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16).leftPadded(to: 2) }.joined()
+    }
+}

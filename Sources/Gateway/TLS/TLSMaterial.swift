@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOSSL
+
+/// A certificate chain and private key read from PEM files, checked to belong together.
+struct TLSMaterial: Sendable {
+    let chain: [NIOSSLCertificate]
+    let key: NIOSSLPrivateKey
+    let stamp: FileStamp
+
+    /// Reads both files; throws a `ConfigurationError` naming the file at fault.
+    static func load(_ files: GatewayConfiguration.TLSFiles) throws(ConfigurationError) -> TLSMaterial {
+        let stamp = FileStamp(paths: [files.certificatePath, files.privateKeyPath])
+        let chain: [NIOSSLCertificate]
+        let key: NIOSSLPrivateKey
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath)
+        } catch {
+            throw ConfigurationError(.unreadableTLSFile, "SSL_CERT_FILE=\(files.certificatePath) could not be read as a PEM certificate chain (\(error)).")
+        }
+        guard !chain.isEmpty else {
+            throw ConfigurationError(.unreadableTLSFile, "SSL_CERT_FILE=\(files.certificatePath) holds no PEM certificate.")
+        }
+        do {
+            key = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem)
+        } catch {
+            throw ConfigurationError(.unreadableTLSFile, "SSL_KEY_FILE=\(files.privateKeyPath) could not be read as an unencrypted PEM private key.")
+        }
+        let material = TLSMaterial(chain: chain, key: key, stamp: stamp)
+        try material.validate(files)
+        return material
+    }
+
+    /// Building a context fails when the key does not match the leaf certificate.
+    func validate(_ files: GatewayConfiguration.TLSFiles) throws(ConfigurationError) {
+        do {
+            _ = try NIOSSLContext(configuration: TLSPolicy.serverConfiguration(material: self, callback: nil))
+        } catch {
+            throw ConfigurationError(.invalidTLSMaterial, "SSL_KEY_FILE=\(files.privateKeyPath) does not match the certificate in SSL_CERT_FILE=\(files.certificatePath) (\(error)).")
+        }
+    }
+}
+
+/// Modification time and size of files, to notice when they change on disk.
+struct FileStamp: Sendable, Equatable {
+    let values: [Int]
+
+    init(paths: [String]) {
+        var values: [Int] = []
+        for path in paths {
+            var info = stat()
+            if stat(path, &info) == 0 {
+                values += [Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec), Int(info.st_size), Int(info.st_ino)]
+            } else {
+                values += [-1, -1, -1, -1]
+            }
+        }
+        self.values = values
+    }
+}

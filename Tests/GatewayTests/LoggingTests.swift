@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import Testing
+
+@testable import Gateway
+
+@Suite struct LoggingTests {
+    let secret = "tok/en+with=odd chars"
+
+    @Test func redactsPlainPercentEncodedAndBase64URLForms() {
+        let redactor = Redactor(secret: secret)
+        let encoded = secret.addingPercentEncodingForQuery()
+        let b64 = Base64URL.encode(Array(secret.utf8))
+        let text = "a \(secret) b \(encoded) c spin.token.\(b64)"
+        let redacted = redactor.redact(text)
+        #expect(!redacted.contains(secret))
+        #expect(!redacted.contains(encoded))
+        #expect(!redacted.contains(b64))
+        #expect(redacted.contains(Redactor.mask))
+    }
+
+    func capture(format: GatewayConfiguration.LogFormat, _ body: (Logger) -> Void) -> [String] {
+        let lines = NIOLockedValueBox<[String]>([])
+        let sink = LogSink { line in lines.withLockedValue { $0.append(line) } }
+        let handler = GatewayLogHandler(label: "test", level: .info, format: format, redactor: Redactor(secret: secret), sink: sink)
+        body(Logger(label: "test", factory: { _ in handler }))
+        return lines.withLockedValue { $0 }
+    }
+
+    @Test func jsonLinesCarryRequestIDAndNoToken() throws {
+        let lines = capture(format: .json) { logger in
+            var logger = logger
+            logger[metadataKey: "request.id"] = "r-1"
+            logger.info("saw \(secret)", metadata: ["http.target": "/api?token=\(secret)"])
+        }
+        #expect(lines.count == 1)
+        #expect(!lines[0].contains(secret))
+        let object = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: String]
+        #expect(object?["request.id"] == "r-1")
+        #expect(object?["level"] == "info")
+        #expect(object?["msg"] == "saw \(Redactor.mask)")
+    }
+
+    @Test func textLinesAreOneLineEach() {
+        let lines = capture(format: .text) { logger in
+            logger.warning("two\nlines", metadata: ["k": "v w"])
+            logger.debug("below the level")
+        }
+        #expect(lines.count == 1)
+        #expect(lines[0].hasSuffix("\n"))
+        #expect(lines[0].dropLast().contains("\n") == true)  // the message itself is kept verbatim
+        #expect(lines[0].contains(#"k="v w""#))
+    }
+}

@@ -1,0 +1,90 @@
+"""A small stand-in for spin-executor: HTTP + WebSocket on a Unix socket.
+
+It echoes what it received so tests can check what the gateway forwarded:
+- GET /api/kernelspecs           -> one kernelspec (readiness)
+- any /echo/...                  -> JSON with method, path, query, headers, body size
+- GET /stream                    -> a chunked body of several parts
+- GET /metrics                   -> a Prometheus line, appended by the gateway to its own
+- WS  /api/kernels/{id}/channels -> echoes frames (text/binary kept); selects
+                                    v1.kernel.websocket.jupyter.org, else spin.json, when offered;
+                                    a text "close:<code>" makes it close with that code
+- WS  /api/kernels/missing/channels -> 404 JSON
+Run: python stand_in_executor.py  (socket from SPIN_EXECUTOR_SOCKET)
+"""
+
+import asyncio
+import json
+import os
+import signal
+
+from aiohttp import WSMsgType, web
+
+PROTOCOLS = ["v1.kernel.websocket.jupyter.org", "spin.json"]
+
+
+async def kernelspecs(_request):
+    return web.json_response({"default": "python3", "kernelspecs": {"python3": {"name": "python3", "spec": {}}}})
+
+
+async def metrics(_request):
+    return web.Response(text="# TYPE spin_kernels gauge\nspin_kernels{state=\"idle\"} 0\n", content_type="text/plain")
+
+
+async def echo(request):
+    body = await request.read()
+    return web.json_response({
+        "method": request.method,
+        "path": request.path,
+        "query": request.query_string,
+        "headers": {k: v for k, v in request.headers.items()},
+        "body_bytes": len(body),
+    })
+
+
+async def stream(request):
+    response = web.StreamResponse()
+    await response.prepare(request)
+    for index in range(5):
+        await response.write(f"part-{index}\n".encode())
+        await asyncio.sleep(0.01)
+    await response.write_eof()
+    return response
+
+
+async def channels(request):
+    if request.match_info["kernel"] == "missing":
+        return web.json_response({"error": {"code": "kernel_not_found", "message": "No such kernel."}}, status=404)
+    offered = [p.strip() for p in request.headers.get("Sec-WebSocket-Protocol", "").split(",") if p.strip()]
+    socket = web.WebSocketResponse(protocols=[p for p in PROTOCOLS if p in offered], max_msg_size=64 * 1024 * 1024)
+    await socket.prepare(request)
+    await socket.send_str(json.dumps({"hello": True, "offered": offered, "headers": dict(request.headers), "query": request.query_string}))
+    async for message in socket:
+        if message.type == WSMsgType.TEXT:
+            if message.data.startswith("close:"):
+                await socket.close(code=int(message.data.split(":")[1]), message=b"bye")
+                break
+            await socket.send_str(message.data)
+        elif message.type == WSMsgType.BINARY:
+            await socket.send_bytes(message.data)
+    return socket
+
+
+def main():
+    path = os.environ["SPIN_EXECUTOR_SOCKET"]
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if os.path.exists(path):
+        os.unlink(path)
+    app = web.Application(client_max_size=1024 ** 3)
+    app.router.add_get("/api/kernelspecs", kernelspecs)
+    app.router.add_get("/stream", stream)
+    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/api/kernels/{kernel}/channels", channels)
+    app.router.add_route("*", "/echo/{tail:.*}", echo)
+    with open(os.path.join(os.path.dirname(path), "stand-in.env"), "w") as out:
+        json.dump(dict(os.environ), out)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(SystemExit(0)))
+    web.run_app(app, path=path, print=None, handle_signals=False)
+
+
+if __name__ == "__main__":
+    main()

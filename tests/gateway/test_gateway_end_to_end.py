@@ -1,0 +1,149 @@
+"""Through the gateway to the real spin-executor and a real ipykernel."""
+
+import asyncio
+import base64
+import json
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+import websockets
+
+from harness import clean_env, free_port, process_group_members
+from jupyter_messages import run_cell
+from tls_material import TLSFiles
+
+JUPYTER = "v1.kernel.websocket.jupyter.org"
+
+
+def token_protocol(token):
+    return "spin.token." + base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
+
+
+def start_kernel(gateway, session):
+    response = session.post(gateway.url + "/api/kernels", json={"name": "python3"}, headers=gateway.auth(), timeout=60)
+    assert response.status_code in (200, 201), response.text
+    return response.json()["id"]
+
+
+@pytest.fixture
+def real_gateway(make_gateway):
+    return make_gateway(executor="real").start()
+
+
+@pytest.fixture
+def real_tls_gateway(make_gateway, test_ca):
+    return make_gateway(executor="real", tls=TLSFiles(test_ca)).start()
+
+
+def test_wss_executes_a_cell_with_the_v1_protocol_and_subprotocol_token(real_tls_gateway):
+    gateway = real_tls_gateway
+    kernel = start_kernel(gateway, gateway.session())
+
+    async def scenario():
+        context = ssl.create_default_context(cafile=str(gateway.tls.ca))
+        url = f"wss://localhost:{gateway.port}/api/kernels/{kernel}/channels?session_id=e2e"
+        async with websockets.connect(url, ssl=context, subprotocols=[JUPYTER, token_protocol(gateway.token)], max_size=None) as ws:
+            assert ws.subprotocol == JUPYTER
+            stdout, reply = await run_cell(ws, "print(6 * 7)", binary=True)
+            assert stdout.strip() == "42"
+            assert reply["status"] == "ok"
+    asyncio.run(asyncio.wait_for(scenario(), 120))
+
+
+def test_json_protocol_without_subprotocol(real_gateway):
+    kernel = start_kernel(real_gateway, real_gateway.session())
+
+    async def scenario():
+        url = real_gateway.url.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels"
+        async with websockets.connect(url, additional_headers=real_gateway.auth(), max_size=None) as ws:
+            assert ws.subprotocol is None
+            stdout, _ = await run_cell(ws, "import os; print(os.environ.get('SPIN_TOKEN', 'no token'))")
+            assert stdout.strip() == "no token"
+    asyncio.run(asyncio.wait_for(scenario(), 120))
+    # One /metrics: the gateway's own series and the executor's (kernels, executions).
+    metrics = real_gateway.get("/metrics", headers=real_gateway.auth()).text
+    assert "spin_gateway_requests_total" in metrics
+    assert "spin_kernels" in metrics and "spin_executions_total" in metrics
+
+
+def test_executor_sigkill_then_readyz_recovers_and_a_new_kernel_works(real_gateway):
+    gateway = real_gateway
+    gateway.wait_for(lambda: len(gateway.children()) == 1, "executor child")
+    os.kill(gateway.children()[0], signal.SIGKILL)
+    gateway.wait_for(lambda: gateway.get("/readyz").status_code == 503, "/readyz 503")
+    gateway.wait_for(lambda: gateway.get("/readyz").status_code == 200, "/readyz 200 again")
+    kernel = start_kernel(gateway, gateway.session())
+
+    async def scenario():
+        url = gateway.url.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels"
+        async with websockets.connect(url, subprotocols=[JUPYTER, token_protocol(gateway.token)], max_size=None) as ws:
+            stdout, _ = await run_cell(ws, "print('after restart')", binary=True)
+            assert stdout.strip() == "after restart"
+    asyncio.run(asyncio.wait_for(scenario(), 120))
+
+
+def test_sigterm_with_a_running_kernel_leaves_no_process_behind(real_gateway):
+    gateway = real_gateway
+    start_kernel(gateway, gateway.session())
+    gateway.wait_for(lambda: len(gateway.children()) == 1, "executor child")
+    executor = gateway.children()[0]
+    assert gateway.stop(signal.SIGTERM) == 0
+    assert process_group_members(os.getpgid(executor) if os.path.exists(f"/proc/{executor}") else executor) == []
+
+
+def wait_http(url, headers, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, headers=headers, timeout=5).status_code == 200:
+                return
+        except requests.exceptions.RequestException:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} did not come up")
+
+
+def test_jupyter_server_in_gateway_mode_runs_code_on_the_runtime(real_gateway, tmp_path):
+    gateway = real_gateway
+    port, token = free_port(), "jupyter-server-token"
+    env = clean_env({"JUPYTER_CONFIG_DIR": str(tmp_path / "jcfg"), "JUPYTER_DATA_DIR": str(tmp_path / "jdata"),
+                     "JUPYTER_RUNTIME_DIR": str(tmp_path / "jrt"), "HOME": str(tmp_path)})
+    log = open(tmp_path / "jupyter-server.log", "wb")
+    server = subprocess.Popen([
+        sys.executable, "-m", "jupyter_server", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
+        f"--ServerApp.token={token}", f"--ServerApp.root_dir={tmp_path}",
+        f"--gateway-url={gateway.url}", f"--GatewayClient.auth_token={gateway.token}",
+    ], env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"token {token}"}
+    try:
+        wait_http(base + "/api/status", headers)
+        specs = requests.get(base + "/api/kernelspecs", headers=headers, timeout=30).json()
+        assert "python3" in specs["kernelspecs"]
+        created = requests.post(base + "/api/kernels", json={"name": "python3"}, headers=headers, timeout=60)
+        assert created.status_code == 201, created.text
+        kernel = created.json()["id"]
+        runtime_kernels = requests.get(gateway.url + "/api/kernels", headers=gateway.auth(), timeout=10).json()
+        assert kernel in [k["id"] for k in runtime_kernels]
+
+        async def scenario():
+            url = f"ws://127.0.0.1:{port}/api/kernels/{kernel}/channels?token={token}"
+            async with websockets.connect(url, max_size=None) as ws:
+                stdout, reply = await run_cell(ws, "print(sum(range(10)))")
+                assert stdout.strip() == "45"
+                assert reply["status"] == "ok"
+        asyncio.run(asyncio.wait_for(scenario(), 120))
+    finally:
+        server.terminate()
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()

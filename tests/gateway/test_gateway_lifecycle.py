@@ -1,0 +1,59 @@
+"""Executor supervision and shutdown."""
+
+import os
+import signal
+
+import requests
+
+from harness import process_group_members
+
+
+def executor_pid(gateway):
+    gateway.wait_for(lambda: len(gateway.children()) == 1, "one executor child")
+    return gateway.children()[0]
+
+
+def test_executor_killed_is_restarted_and_readiness_follows(gateway):
+    first = executor_pid(gateway)
+    os.kill(first, signal.SIGKILL)
+    gateway.wait_for(lambda: gateway.get("/readyz").status_code == 503, "/readyz 503 after the executor died")
+    gateway.wait_for(lambda: gateway.get("/readyz").status_code == 200, "/readyz 200 after the restart")
+    second = executor_pid(gateway)
+    assert second != first
+    assert requests.get(gateway.url + "/echo/after-restart", headers=gateway.auth(), timeout=10).status_code == 200
+    assert "restarting" in gateway.log()
+    metrics = gateway.get("/metrics", headers=gateway.auth()).text
+    assert "spin_gateway_executor_restarts_total 1" in metrics
+
+
+def test_sigterm_exits_zero_and_leaves_no_children(gateway):
+    child = executor_pid(gateway)
+    pgid = os.getpgid(child)
+    assert pgid == child  # the executor leads its own process group (kernels included)
+    assert gateway.stop(signal.SIGTERM) == 0
+    assert process_group_members(pgid) == []
+    assert "Stopping spin-executor" in gateway.log()
+
+
+def test_sigterm_closes_open_websockets_with_going_away(gateway):
+    import asyncio
+    import websockets
+
+    async def scenario():
+        async with websockets.connect(gateway.url.replace("http", "ws", 1) + "/api/kernels/k1/channels", additional_headers=gateway.auth()) as ws:
+            await ws.recv()
+            gateway.proc.send_signal(signal.SIGTERM)
+            try:
+                while True:
+                    await ws.recv()
+            except websockets.ConnectionClosed as closed:
+                return closed.rcvd.code if closed.rcvd else None
+    code = asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert code == 1001
+    assert gateway.stop() == 0
+
+
+def test_sigterm_with_an_idle_keepalive_connection_still_exits(gateway):
+    session = requests.Session()
+    assert session.get(gateway.url + "/healthz", timeout=10).status_code == 200
+    assert gateway.stop(signal.SIGTERM) == 0
