@@ -25,8 +25,10 @@ if [ -x "$bin/spin-gateway" ] && [ ! -f Sources/Gateway/Placeholder.swift ]; the
   export SPIN_BIND="${SPIN_BIND:-127.0.0.1}" SPIN_PORT="${SPIN_PORT:-8888}"
   scheme=http; [ -n "${SSL_KEY_FILE:-}" ] && scheme=https
   echo "SPIN Runtime on ${scheme}://${SPIN_BIND}:${SPIN_PORT}/  (token ${token_note})"
-  echo "  token: ${SPIN_TOKEN}"
-  echo "  try:   curl -H \"Authorization: Bearer \$SPIN_TOKEN\" ${scheme}://${SPIN_BIND}:${SPIN_PORT}/api/kernelspecs"
+  # A token the user chose is never echoed; a generated one must be shown once
+  # so that it can be used.
+  if [ "$token_note" != "from SPIN_TOKEN" ]; then echo "  token: ${SPIN_TOKEN}"; fi
+  echo "  try:   curl -H \"Authorization: Bearer <token>\" ${scheme}://${SPIN_BIND}:${SPIN_PORT}/api/kernelspecs"
   exec "$bin/spin-gateway"
 fi
 

@@ -73,6 +73,20 @@ def test_json_protocol_without_subprotocol(real_gateway):
     assert "spin_kernels" in metrics and "spin_executions_total" in metrics
 
 
+def test_websocket_to_an_unknown_kernel_is_404_with_a_json_body(real_gateway):
+    async def scenario():
+        url = real_gateway.url.replace("http", "ws", 1) + "/api/kernels/no-such-kernel/channels"
+        from websockets.exceptions import InvalidStatus
+
+        with pytest.raises(InvalidStatus) as info:
+            await websockets.connect(url, additional_headers=real_gateway.auth(), subprotocols=[JUPYTER])
+        response = info.value.response
+        assert response.status_code == 404, (response.status_code, bytes(response.body))
+        assert json.loads(bytes(response.body))["error"]["code"] == "kernel_not_found"
+    asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert real_gateway.get("/healthz").status_code == 200
+
+
 def test_executor_sigkill_then_readyz_recovers_and_a_new_kernel_works(real_gateway):
     gateway = real_gateway
     gateway.wait_for(lambda: len(gateway.children()) == 1, "executor child")

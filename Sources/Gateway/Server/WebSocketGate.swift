@@ -55,6 +55,8 @@ struct WebSocketGate: Sendable {
                 var response = HTTPHeaders([("X-Request-Id", requestID)])
                 if let selected, offered.forwarded.contains(selected) { response.add(name: "Sec-WebSocket-Protocol", value: selected) }
                 return .accept(responseHeaders: response, executor: channel, logger: logger, selected: selected)
+            case .refused(let status, _, let body) where body.readableBytes == 0:
+                return await self.explainRefusal(status, path: target.path, requestID: requestID, logger: logger)
             case .refused(let status, let executorHeaders, let body):
                 var refusedHeaders = HTTPHeaders([("X-Request-Id", requestID)])
                 if let type = executorHeaders.first(name: "Content-Type") { refusedHeaders.add(name: "Content-Type", value: type) }
@@ -64,6 +66,25 @@ struct WebSocketGate: Sendable {
             logger.warning("Executor WebSocket handshake failed", metadata: ["error": "\(error)"])
             return Self.refusal(.executorUnavailable(), requestID: requestID, logger: logger)
         }
+    }
+
+    /// The executor's WebSocket server refuses a handshake with a bare 400
+    /// (Hummingbird writes that answer itself). Give the client the JSON body
+    /// the contract promises: for a kernel's channels, ask the executor about
+    /// the kernel, so an unknown kernel is a 404 with its reason.
+    private func explainRefusal(_ status: HTTPResponseStatus, path: String, requestID: String, logger: Logger) async -> Outcome {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        if parts.count == 4, parts[0] == "api", parts[1] == "kernels", parts[3] == "channels",
+           let (kernelStatus, body) = try? await self.core.forwarder.get("/api/kernels/\(parts[2])", timeout: .seconds(3)),
+           kernelStatus == 404 {
+            let headers = HTTPHeaders([("X-Request-Id", requestID), ("Content-Type", "application/json")])
+            return .refuse(status: .notFound, headers: headers, body: body, logger: logger)
+        }
+        let error = GatewayError(
+            HTTPResponse.Status(code: Int(status.code)), code: "websocket_refused",
+            message: "The executor refused this WebSocket handshake; check the path and the offered subprotocols."
+        )
+        return Self.refusal(error, requestID: requestID, logger: logger)
     }
 
     static func refusal(_ error: GatewayError, requestID: String, logger: Logger) -> Outcome {
