@@ -103,4 +103,19 @@ import Testing
         #expect(records.first.map { $0.seq > 1 } == true, "the oldest went")
         #expect(zip(records, records.dropFirst()).allSatisfy { $0.seq + 1 == $1.seq })
     }
+
+    @Test func aFolderThatCannotBeWrittenNeverStopsAppending() throws {
+        let parent = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let blocked = parent + "/journal"
+        _ = FileManager.default.createFile(atPath: blocked, contents: Data("not a folder".utf8))
+        let broken = store(blocked)
+        let journal = broken.journal(for: kernelID)
+        let stamped = (1...30).map { journal.append(.iopub, line($0)) }
+        #expect(stamped.map { SequenceStamp.read($0.metadata) } == (1...30).map { UInt64($0) })
+        broken.close()
+        let records = try #require(broken.read(kernelID, after: 0, limit: 100))
+        #expect(records.map(\.seq) == (1...30).map { UInt64($0) }, "recent output still comes from memory")
+        #expect(FileManager.default.contents(atPath: blocked) == Data("not a folder".utf8))
+    }
 }

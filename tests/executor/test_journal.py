@@ -503,3 +503,25 @@ def test_spin_journal_off_turns_it_off(short_tmp: Path) -> None:
         assert not journal_dir(ex.home, kid).exists()
     finally:
         ex.stop(check=True)
+
+
+def test_a_journal_that_cannot_be_written_never_stops_delivery(short_tmp: Path) -> None:
+    """Disk full, folder gone: here the journal folder is a regular file, so
+    every write fails. Cells still run, clients still get every message
+    (numbered), and recent output is still served from memory."""
+    home = short_tmp / "home"
+    (home / "var").mkdir(parents=True)
+    (home / "var" / "journal").write_text("not a folder")
+    ex = Executor(home, pool=0).start()
+    try:
+        kid = ex.create_kernel()["id"]
+        seen, msg_id = run_cell_and_close(ex, kid, "for i in range(100): print(i, flush=True)")
+        assert stream_text(seen, msg_id) == "".join(f"{i}\n" for i in range(100))
+        assert_strictly_increasing(seen)
+        served = [m["metadata"]["spin_seq"] for m in journal_all(ex, kid)]
+        assert all(seq_of(m) in served for m in seen)
+        eventually(lambda: (metric(ex.request("GET", "/metrics").text, "spin_journal_write_errors_total") or 0) > 0,
+                   "write errors counted")
+        assert "journal: cannot write" in ex.log_text()
+    finally:
+        ex.stop(check=True)
