@@ -232,10 +232,16 @@ def test_every_message_carries_an_increasing_spin_seq_and_is_served_by_get(
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("protocol", ["v1", "json"])
+@pytest.mark.parametrize(
+    "protocol, same_session", [("v1", False), ("json", False), ("v1", True)],
+    ids=["v1-new-session", "json-new-session", "v1-same-session"],
+)
 def test_reload_midway_on_a_new_session_gets_every_line_exactly_once(
-    executor: Executor, kernel: dict, protocol: str
+    executor: Executor, kernel: dict, protocol: str, same_session: bool
 ) -> None:
+    """With the same session id, what the detached session buffered must not
+    be replayed on top of the journal catch-up."""
+
     async def main() -> None:
         first = await open_ready(executor, kernel["id"], protocol)
         parent = await first.send_execute(COUNTING_CELL)
@@ -247,7 +253,7 @@ def test_reload_midway_on_a_new_session_gets_every_line_exactly_once(
 
         second = await connect_ws(
             executor.socket_path, kernel["id"], subprotocols=PROTOCOLS[protocol],
-            session_id=uuid.uuid4().hex, query=f"&after={last_seen}",
+            session_id=first.session_id if same_session else uuid.uuid4().hex, query=f"&after={last_seen}",
         )
         try:
             await collect_until_idle(second, parent)
