@@ -119,3 +119,21 @@ import Testing
         #expect(FileManager.default.contents(atPath: blocked) == Data("not a folder".utf8))
     }
 }
+
+@Suite struct KernelJournalTests {
+    @Test func aWriterFarBehindDropsTheOldestQueuedRecordsNotMemory() {
+        let journal = KernelJournal(kernelID: "k", lastSeq: 0, tailBytes: 10_000, maxPendingBytes: 20_000) { _ in }
+        let factory = MessageFactory(session: "kernel")
+        let message = factory.make("stream", content: ["text": .string(String(repeating: "x", count: 900))])
+        for _ in 1...200 { _ = journal.append(.iopub, message) }
+        let (pending, _) = journal.takePending()
+        let bytes = pending.reduce(0) { $0 + $1.message.byteCount }
+        #expect(bytes <= 20_000 && !pending.isEmpty)
+        #expect(pending.last?.seq == 200, "the newest are kept")
+        #expect(zip(pending, pending.dropFirst()).allSatisfy { $0.seq + 1 == $1.seq })
+        #expect(journal.lastSeq == 200)
+        let (memory, tailStart) = journal.memorySlice(after: 0, through: .max, limit: 1000)
+        #expect(memory.last?.seq == 200 && tailStart > 1)
+        #expect(memory.reduce(0) { $0 + $1.message.byteCount } <= 20_000 + message.byteCount, "bounded by the queue limit")
+    }
+}

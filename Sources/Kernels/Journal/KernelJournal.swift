@@ -1,4 +1,5 @@
 import JupyterProtocol
+import Metrics
 import Synchronization
 
 /// The journal of one kernel as the kernel actor sees it: numbers and stamps
@@ -8,19 +9,27 @@ import Synchronization
 /// shared, not copied); encoding and file I/O happen on the writer thread.
 public final class KernelJournal: Sendable {
     public let kernelID: String
+    /// If the writer falls this far behind (a hung disk), the oldest queued
+    /// records are dropped from the files rather than growing memory.
+    let maxPendingBytes: Int
     private let state: Mutex<State>
     private let onPending: @Sendable (KernelJournal) -> Void
 
     struct State: Sendable {
         var lastSeq: UInt64
         var pending: [JournalRecord] = []
+        var pendingBytes = 0
         var written: UInt64
         var tail: RecordTail
         var retired = false
     }
 
-    init(kernelID: String, lastSeq: UInt64, tailBytes: Int, onPending: @escaping @Sendable (KernelJournal) -> Void) {
+    init(
+        kernelID: String, lastSeq: UInt64, tailBytes: Int, maxPendingBytes: Int = 256 << 20,
+        onPending: @escaping @Sendable (KernelJournal) -> Void
+    ) {
         self.kernelID = kernelID
+        self.maxPendingBytes = maxPendingBytes
         self.state = Mutex(State(lastSeq: lastSeq, written: lastSeq, tail: RecordTail(maxBytes: tailBytes)))
         self.onPending = onPending
     }
@@ -32,14 +41,18 @@ public final class KernelJournal: Sendable {
     /// the stamped message, which is what clients receive.
     public func append(_ channel: Channel, _ message: JupyterMessage) -> JupyterMessage {
         var stamped = message
-        let first = state.withLock { state in
+        let limit = maxPendingBytes
+        let (first, dropped) = state.withLock { state in
             state.lastSeq += 1
             stamped.metadata = SequenceStamp.stamp(message.metadata, seq: state.lastSeq)
             let record = JournalRecord(seq: state.lastSeq, channel: channel, message: stamped)
             state.tail.append(record)
             state.pending.append(record)
-            return state.pending.count == 1
+            state.pendingBytes += stamped.byteCount
+            let dropped = state.pendingBytes > limit ? state.dropOldestPending(downTo: limit / 2) : 0
+            return (state.pending.count == 1, dropped)
         }
+        if dropped > 0 { Counter(label: "spin_journal_dropped_records_total").increment(by: dropped) }
         if first { onPending(self) }
         return stamped
     }
@@ -53,7 +66,7 @@ public final class KernelJournal: Sendable {
     /// What the writer takes: the queued records, and whether to close up.
     func takePending() -> (records: [JournalRecord], retired: Bool) {
         state.withLock { state in
-            defer { state.pending = [] }
+            defer { state.pending = []; state.pendingBytes = 0 }
             return (state.pending, state.retired)
         }
     }
@@ -73,5 +86,22 @@ public final class KernelJournal: Sendable {
             let tailStart = state.tail.firstSeq ?? (state.lastSeq + 1)
             return (state.tail.slice(after: after, through: through, limit: limit), tailStart)
         }
+    }
+}
+
+extension KernelJournal.State {
+    /// Drops queued records, oldest first, until `bytes` remain; they count
+    /// as written (they stay in the memory tail until it evicts them).
+    mutating func dropOldestPending(downTo bytes: Int) -> Int {
+        var count = 0
+        while pendingBytes > bytes, count < pending.count {
+            pendingBytes -= pending[count].message.byteCount
+            count += 1
+        }
+        guard count > 0 else { return 0 }
+        written = max(written, pending[count - 1].seq)
+        pending.removeFirst(count)
+        tail.evict(written: written)
+        return count
     }
 }
