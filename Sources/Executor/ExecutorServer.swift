@@ -25,16 +25,24 @@ public struct ExecutorServer: Sendable {
     public func run() async throws {
         try StateFolder(path: configuration.stateFolder).prepare()
         try UnixSocketGuard.prepare(configuration.socketPath)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let journal = configuration.journalEnabled ? JournalStore(
+            configuration: .init(
+                folder: configuration.journalFolder, maxKernelBytes: configuration.journalMaxKernelBytes,
+                maxTotalBytes: configuration.journalMaxTotalBytes
+            ),
+            logger: logger
+        ) : nil
         let kernels = KernelManager(
             configuration: .init(
                 poolSize: configuration.poolSize, connectionFolder: configuration.connectionFolder,
-                environment: configuration.environment, catalog: KernelSpecCatalog(environment: configuration.environment)
+                environment: configuration.environment, catalog: KernelSpecCatalog(environment: configuration.environment),
+                journal: journal
             ),
             logger: logger
         )
-        let services = ExecutorServices(kernels: kernels, sessions: SessionStore(), version: Self.version)
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let services = ExecutorServices(kernels: kernels, sessions: SessionStore(), version: Self.version, journal: journal)
         let application = makeApplication(services, registry: registry)
         let group = ServiceGroup(
             configuration: .init(
@@ -42,7 +50,7 @@ public struct ExecutorServer: Sendable {
                 // are still open, so clients see their cells finish.
                 services: [
                     .init(service: application),
-                    .init(service: KernelService(kernels: kernels, grace: configuration.shutdownGrace)),
+                    .init(service: KernelService(kernels: kernels, journal: journal, grace: configuration.shutdownGrace)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
@@ -58,6 +66,7 @@ public struct ExecutorServer: Sendable {
         KernelSpecRoutes(services: services).register(on: router)
         KernelRoutes(services: services).register(on: router)
         SessionRoutes(services: services).register(on: router)
+        JournalRoutes(services: services).register(on: router)
         MethodNotAllowedRoutes().register(on: router)
         MetricsRoute(services: services, registry: registry).register(on: router)
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
@@ -88,9 +97,10 @@ public struct ExecutorServer: Sendable {
 }
 
 /// Fills the warm pool at start; on shutdown lets running cells finish (up to
-/// the grace period) and then stops every kernel.
+/// the grace period), stops every kernel, then writes out the journal.
 struct KernelService: Service {
     let kernels: KernelManager
+    let journal: JournalStore?
     let grace: Double
 
     func run() async throws {
@@ -99,5 +109,6 @@ struct KernelService: Service {
         await kernels.stopAccepting()
         await kernels.drain(grace: grace)
         await kernels.shutdownAll()
+        journal?.close()
     }
 }

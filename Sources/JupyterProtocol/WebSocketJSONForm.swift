@@ -1,3 +1,5 @@
+import Foundation
+
 /// The JSON form of messages on a kernel WebSocket (no subprotocol, or
 /// `spin.json`): one text frame per message with a `channel` field. Messages
 /// with binary buffers use Jupyter's legacy binary form (big-endian uint32
@@ -17,7 +19,14 @@ public enum WebSocketJSONForm {
         return .binary(legacyBinary(json: json, buffers: message.buffers))
     }
 
-    static func encodeJSON(channel: Channel, _ message: JupyterMessage) -> [UInt8] {
+    /// The message as one self-contained JSON object with `channel`; binary
+    /// buffers become base64 strings (as in nbformat). For the journal API.
+    public static func encodeDocument(channel: Channel, _ message: JupyterMessage) -> [UInt8] {
+        let buffers = message.buffers.map { JSONCoding.quoted(Data($0).base64EncodedString()) }
+        return encodeJSON(channel: channel, message, buffers: Array(buffers.joined(separator: [UInt8(ascii: ",")])))
+    }
+
+    static func encodeJSON(channel: Channel, _ message: JupyterMessage, buffers: [UInt8] = []) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(message.header.count + message.parentHeader.count + message.metadata.count + message.content.count + 160)
         out += Array(#"{"channel":"#.utf8) + JSONCoding.quoted(channel.rawValue)
@@ -27,7 +36,7 @@ public enum WebSocketJSONForm {
         out += Array(#","parent_header":"#.utf8) + message.parentHeader
         out += Array(#","metadata":"#.utf8) + message.metadata
         out += Array(#","content":"#.utf8) + message.content
-        out += Array(#","buffers":[]}"#.utf8)
+        out += Array(#","buffers":["#.utf8) + buffers + Array("]}".utf8)
         return out
     }
 

@@ -40,6 +40,7 @@ extension Kernel {
             delivery.sink.disconnect(reason: "kernel shut down")
             hub.detach(delivery.client, now: Self.monotonicNow())
         }
+        journal?.retire()
     }
 
     /// shutdown_request, then SIGTERM, then SIGKILL, each after a grace period.

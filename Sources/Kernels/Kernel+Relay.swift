@@ -47,8 +47,10 @@ extension Kernel {
         perform(lifecycle.ready())
     }
 
-    /// Hands a message to the clients that should see it.
+    /// Hands a message to the clients that should see it: the single point
+    /// every message for clients passes, so the journal numbers them here.
     func deliver(_ channel: Channel, _ message: JupyterMessage) {
+        let message = journal?.append(channel, message) ?? message
         for delivery in hub.route(channel, message) where !delivery.sink.deliver(channel, message) {
             hub.detach(delivery.client, now: Self.monotonicNow())
             delivery.sink.disconnect(reason: "client too slow")
@@ -86,6 +88,19 @@ extension Kernel {
         let (client, missed) = hub.attach(session: session, sink: sink)
         for (channel, message) in missed where !sink.deliver(channel, message) { break }
         return client
+    }
+
+    /// Connects a client that has seen the journal up to `after`. Atomically
+    /// with the attach, this fixes `through`, the last message the client
+    /// must read from the journal: everything after it reaches `sink` live.
+    /// The sink must hold live messages until the caller has sent it the
+    /// journal's `after < seq <= through`. What the session missed while
+    /// detached is in that range, so it is dropped rather than replayed twice.
+    public func attach(
+        session: String, sink: any KernelClientSink, catchingUpAfter after: UInt64
+    ) -> (client: ClientHub<any KernelClientSink>.ClientID, through: UInt64) {
+        let (client, _) = hub.attach(session: session, sink: sink)
+        return (client, journal?.lastSeq ?? 0)
     }
 
     public func detach(_ client: ClientHub<any KernelClientSink>.ClientID) {

@@ -32,11 +32,14 @@ public actor Kernel {
     var executions = ExecutionMetrics()
     var restartWasRequested = false
     let factory: MessageFactory
+    /// Numbers and journals every message for clients; nil when the journal is off.
+    public nonisolated let journal: KernelJournal?
 
-    public init(id: String, spec: KernelSpec, provisioner: KernelProvisioner, logger: Logger) {
+    public init(id: String, spec: KernelSpec, provisioner: KernelProvisioner, logger: Logger, journal: KernelJournal? = nil) {
         self.id = id
         self.spec = spec
         self.provisioner = provisioner
+        self.journal = journal
         self.factory = MessageFactory(session: "spin-executor-" + id)
         var logger = logger
         logger[metadataKey: "kernel.id"] = .string(id)

@@ -8,7 +8,7 @@ extension KernelManager {
         guard !stopping, let name = defaultName, let spec = specs[name] else { return }
         while pool.count + poolStarting < configuration.poolSize {
             poolStarting += 1
-            let kernel = Kernel(id: MessageFactory.newID(), spec: spec, provisioner: provisioner, logger: logger)
+            let kernel = makeKernel(spec)
             warming[kernel.id] = kernel
             Task { await self.warmUp(kernel) }
         }

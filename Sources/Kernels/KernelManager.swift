@@ -10,12 +10,18 @@ public actor KernelManager {
         public var connectionFolder: String
         public var environment: [String: String]
         public var catalog: KernelSpecCatalog
+        /// The output journal; nil when it is turned off.
+        public var journal: JournalStore?
 
-        public init(poolSize: Int, connectionFolder: String, environment: [String: String], catalog: KernelSpecCatalog) {
+        public init(
+            poolSize: Int, connectionFolder: String, environment: [String: String], catalog: KernelSpecCatalog,
+            journal: JournalStore? = nil
+        ) {
             self.poolSize = poolSize
             self.connectionFolder = connectionFolder
             self.environment = environment
             self.catalog = catalog
+            self.journal = journal
         }
     }
 
@@ -68,7 +74,7 @@ public actor KernelManager {
             try await pooled.waitUntilReady()
             return pooled
         }
-        let kernel = Kernel(id: MessageFactory.newID(), spec: spec, provisioner: provisioner, logger: logger)
+        let kernel = makeKernel(spec)
         kernels[kernel.id] = kernel
         do {
             try await kernel.start()
@@ -78,6 +84,11 @@ public actor KernelManager {
             throw error
         }
         return kernel
+    }
+
+    func makeKernel(_ spec: KernelSpec) -> Kernel {
+        let id = MessageFactory.newID()
+        return Kernel(id: id, spec: spec, provisioner: provisioner, logger: logger, journal: configuration.journal?.journal(for: id))
     }
 
     public func shutdownKernel(_ id: String) async throws {

@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import JupyterProtocol
 import Kernels
 import Logging
+import Metrics
 import NIOCore
 
 /// `GET /api/kernels/{id}/channels` as a WebSocket: client messages go to the
@@ -15,7 +16,9 @@ struct KernelChannelsSocket {
 
     func register(on router: Router<BasicWebSocketRequestContext>) {
         router.ws("api/kernels/:id/channels") { request, context in
-            guard let id = context.parameters.get("id"), (try? await services.kernels.kernel(id)) != nil else {
+            guard let id = context.parameters.get("id"), (try? await services.kernels.kernel(id)) != nil,
+                  JournalQuery.isValidWebSocketQuery(request.uri.queryParameters)
+            else {
                 return .dontUpgrade
             }
             let wire = WireProtocol.negotiate(offered: request.headers[.secWebSocketProtocol])
@@ -37,10 +40,11 @@ struct KernelChannelsSocket {
         let wire = WireProtocol.negotiate(offered: context.request.headers[.secWebSocketProtocol])
         let session = context.request.uri.queryParameters.get("session_id").flatMap { $0.isEmpty ? nil : String($0.prefix(128)) }
             ?? MessageFactory.newID()
-        let sink = WebSocketClientSink(wire: wire)
-        let client = await kernel.attach(session: session, sink: sink)
+        let after = services.journal == nil ? nil : (try? JournalQuery.webSocketAfter(context.request.uri.queryParameters)) ?? nil
+        let sink = WebSocketClientSink(wire: wire, holding: after != nil)
         var logger = context.logger
         logger[metadataKey: "kernel.id"] = .string(id)
+        let client = try await connect(kernel, session: session, sink: sink, after: after, wire: wire, outbound: outbound)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await Self.write(sink.items, to: outbound) }
             defer { group.cancelAll() }
@@ -54,6 +58,41 @@ struct KernelChannelsSocket {
             }
             await kernel.detach(client)
             sink.finish()
+        }
+    }
+
+    /// Attaches the client; with `after`, first sends it the journal after
+    /// `after` (the sink holds live messages meanwhile).
+    private func connect(
+        _ kernel: Kernel, session: String, sink: WebSocketClientSink, after: UInt64?, wire: WireProtocol,
+        outbound: WebSocketOutboundWriter
+    ) async throws -> Int {
+        guard let after else { return await kernel.attach(session: session, sink: sink) }
+        let attached = await kernel.attach(session: session, sink: sink, catchingUpAfter: after)
+        do {
+            try await catchUp(kernel.id, after: after, through: attached.through, wire: wire, to: outbound)
+        } catch {
+            await kernel.detach(attached.client)
+            sink.finish()
+            throw error
+        }
+        sink.release()
+        return attached.client
+    }
+
+    /// Sends the journal's `after < seq <= through` straight to the socket,
+    /// page by page, while the sink holds the live messages that follow.
+    private func catchUp(
+        _ kernelID: String, after: UInt64, through: UInt64, wire: WireProtocol, to outbound: WebSocketOutboundWriter
+    ) async throws {
+        guard let journal = services.journal else { return }
+        Counter(label: "spin_journal_catchup_requests_total", dimensions: [("transport", "websocket")]).increment()
+        var cursor = after
+        while cursor < through {
+            let page = journal.read(kernelID, after: cursor, through: through, limit: 1000, maxBytes: JournalRoutes.pageBytes) ?? []
+            guard let last = page.last else { return }
+            for record in page { try await Self.write(wire.encode(record.channel, record.message), to: outbound) }
+            cursor = last.seq
         }
     }
 
@@ -77,14 +116,19 @@ struct KernelChannelsSocket {
     private static func write(_ items: AsyncStream<WebSocketClientSink.Item>, to outbound: WebSocketOutboundWriter) async throws {
         for await item in items {
             switch item {
-            case .frame(.text(let bytes)):
-                try await outbound.write(.text(String(decoding: bytes, as: UTF8.self)))
-            case .frame(.binary(let bytes)):
-                try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+            case .frame(let frame):
+                try await write(frame, to: outbound)
             case .close(let reason):
                 try await outbound.close(reason == "client too slow" ? .policyViolation : .goingAway, reason: reason)
                 return
             }
+        }
+    }
+
+    private static func write(_ frame: WireProtocol.Frame, to outbound: WebSocketOutboundWriter) async throws {
+        switch frame {
+        case .text(let bytes): try await outbound.write(.text(String(decoding: bytes, as: UTF8.self)))
+        case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
         }
     }
 }

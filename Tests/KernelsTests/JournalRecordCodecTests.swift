@@ -1,0 +1,92 @@
+import JupyterProtocol
+import Testing
+@testable import Kernels
+
+@Suite struct JournalRecordCodecTests {
+    let factory = MessageFactory(session: "kernel")
+
+    func record(_ seq: UInt64, _ channel: Channel = .iopub, text: String = "line", buffers: [[UInt8]] = []) -> JournalRecord {
+        var message = factory.make("stream", content: ["name": "stdout", "text": .string(text)])
+        message.metadata = SequenceStamp.stamp(message.metadata, seq: seq)
+        message.buffers = buffers
+        return JournalRecord(seq: seq, channel: channel, message: message)
+    }
+
+    func segment(_ records: [JournalRecord]) -> [UInt8] {
+        var out = JournalRecordCodec.magic
+        for record in records { JournalRecordCodec.encode(record, into: &out) }
+        return out
+    }
+
+    @Test func roundTripKeepsEveryPartByteForByte() {
+        let records = [record(1, .iopub, text: "ünïcödé\n"), record(2, .shell), record(3, .stdin, buffers: [[0, 1, 255], []]), record(4, .control)]
+        let bytes = segment(records)
+        let decoded = JournalRecordCodec.decodeSegment(bytes)
+        #expect(decoded.damage == nil)
+        #expect(decoded.validCount == bytes.count)
+        #expect(decoded.frameCount == 4)
+        #expect(decoded.lastSeq == 4)
+        #expect(decoded.records.map(\.seq) == [1, 2, 3, 4])
+        #expect(decoded.records.map(\.channel) == [.iopub, .shell, .stdin, .control])
+        #expect(decoded.records.map(\.message) == records.map(\.message))
+        #expect(records.reduce(JournalRecordCodec.magic.count) { $0 + $1.encodedCount } == bytes.count)
+    }
+
+    @Test func rangeAndLimitSelectRecordsButCountAllFrames() {
+        let decoded = JournalRecordCodec.decodeSegment(segment((1...10).map { record($0) }), after: 3, through: 8, limit: 4)
+        #expect(decoded.records.map(\.seq) == [4, 5, 6, 7])
+        #expect(decoded.frameCount == 10)
+        #expect(decoded.lastSeq == 10)
+    }
+
+    @Test func everyTornTailIsDroppedAtARecordBoundary() {
+        let records = (1...3).map { record($0) }
+        let whole = segment(records)
+        let boundary = whole.count - records[2].encodedCount
+        for cut in (boundary + 1)..<whole.count {
+            let decoded = JournalRecordCodec.decodeSegment(Array(whole.prefix(cut)))
+            #expect(decoded.records.map(\.seq) == [1, 2], "cut at \(cut)")
+            #expect(decoded.validCount == boundary)
+            #expect(decoded.damage == .torn)
+        }
+    }
+
+    @Test func aCorruptedChecksumOrPayloadEndsTheReadablePart() {
+        let records = (1...3).map { record($0) }
+        var bytes = segment(records)
+        let second = JournalRecordCodec.magic.count + records[0].encodedCount
+        bytes[second + 4] ^= 0xFF // the CRC of record 2
+        var decoded = JournalRecordCodec.decodeSegment(bytes)
+        #expect(decoded.records.map(\.seq) == [1])
+        #expect(decoded.damage == .corrupt)
+        #expect(decoded.validCount == second)
+
+        bytes = segment(records)
+        bytes[bytes.count - 3] ^= 0x01 // content of record 3
+        decoded = JournalRecordCodec.decodeSegment(bytes)
+        #expect(decoded.records.map(\.seq) == [1, 2])
+        #expect(decoded.damage == .corrupt)
+    }
+
+    @Test func anImpossibleLengthIsDamageNotAnAllocation() {
+        var bytes = segment([record(1)])
+        bytes += [0xFF, 0xFF, 0xFF, 0x7F, 0, 0, 0, 0]
+        let decoded = JournalRecordCodec.decodeSegment(bytes)
+        #expect(decoded.records.count == 1)
+        #expect(decoded.damage == .corrupt)
+    }
+
+    @Test func emptyAndForeignFiles() {
+        let empty = JournalRecordCodec.decodeSegment([])
+        #expect(empty.records.isEmpty && empty.damage == nil && empty.validCount == 0)
+        let magicOnly = JournalRecordCodec.decodeSegment(JournalRecordCodec.magic)
+        #expect(magicOnly.records.isEmpty && magicOnly.damage == nil && magicOnly.validCount == 8)
+        #expect(JournalRecordCodec.decodeSegment(Array("not a journal".utf8)).damage == .badMagic)
+        #expect(JournalRecordCodec.decodeSegment(Array("SPIN".utf8)).damage == .badMagic)
+    }
+
+    @Test func crc32MatchesTheStandardCheckValue() {
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(CRC32.checksum([UInt8]()) == 0)
+    }
+}
