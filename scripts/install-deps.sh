@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   pkg-config libzmq3-dev libssh2-1-dev libcurl4-openssl-dev
   curl openssl openssh-server postgresql
+  docker.io docker-compose debootstrap shellcheck iptables
 )
 
 missing=()
