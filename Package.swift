@@ -46,6 +46,9 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
 
+        // posix_spawn's closefrom action, which Swift does not import.
+        .target(name: "CSpawn"),
+
         // MARK: Pure wire-protocol core (no I/O)
         .target(
             name: "JupyterProtocol",
@@ -63,7 +66,7 @@ let package = Package(
         ),
         .target(
             name: "ProcessSupport",
-            dependencies: [],
+            dependencies: ["CSpawn"],
             swiftSettings: swiftSettings
         ),
 
@@ -94,7 +97,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "ProcessSupport",
+                "ProcessSupport", "CSpawn",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

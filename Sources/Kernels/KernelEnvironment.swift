@@ -1,3 +1,5 @@
+import Foundation
+
 /// The environment a kernel gets: the runtime's own, minus its secrets,
 /// plus what the kernelspec adds.
 public enum KernelEnvironment {
@@ -9,6 +11,9 @@ public enum KernelEnvironment {
         for (key, value) in spec.definition.env ?? [:] where !withheld.contains(key) {
             environment[key] = value
         }
+        // ipykernel exits when this process goes away (its parent poller),
+        // so a killed executor leaves no kernel behind.
+        environment["JPY_PARENT_PID"] = String(getpid())
         return environment
     }
 }

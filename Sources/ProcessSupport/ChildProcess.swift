@@ -1,3 +1,4 @@
+import CSpawn
 import Foundation
 
 /// A child process started with `posix_spawn`, in a session of its own so
@@ -24,6 +25,7 @@ public struct ChildProcess: Sendable, Hashable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        spin_spawn_addclosefrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

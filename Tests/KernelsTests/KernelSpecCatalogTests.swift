@@ -47,7 +47,7 @@ import Testing
             runtime: ["SPIN_TOKEN": "t", "SSL_KEY_FILE": "k", "SSL_CERT_FILE": "c", "DATABASE_URL": "d", "PATH": "/bin"],
             spec: spec
         )
-        #expect(environment == ["DATABASE_URL": "d", "PATH": "/bin"])
+        #expect(environment == ["DATABASE_URL": "d", "PATH": "/bin", "JPY_PARENT_PID": String(getpid())])
     }
 
     @Test func connectionFilesArePrivate() throws {

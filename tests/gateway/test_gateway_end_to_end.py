@@ -103,6 +103,37 @@ def test_executor_sigkill_then_readyz_recovers_and_a_new_kernel_works(real_gatew
     asyncio.run(asyncio.wait_for(scenario(), 120))
 
 
+def test_journal_outlives_an_executor_killed_under_the_gateway(real_gateway):
+    """Issue 6's restart case end to end: kill -9 the executor, the gateway
+    starts a new one, and the old kernel's output is still served, intact."""
+    gateway = real_gateway
+    kernel = start_kernel(gateway, gateway.session())
+
+    async def scenario():
+        url = gateway.url.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels"
+        async with websockets.connect(url, subprotocols=[JUPYTER, token_protocol(gateway.token)], max_size=None) as ws:
+            stdout, _ = await run_cell(ws, "for i in range(50): print('line', i)", binary=True)
+            assert stdout.count("line") == 50
+    asyncio.run(asyncio.wait_for(scenario(), 120))
+    before = gateway.get(f"/spin/v1/kernels/{kernel}/journal?after=0&limit=10000", headers=gateway.auth())
+    assert before.status_code == 200, before.text
+
+    gateway.wait_for(lambda: len(gateway.children()) == 1, "executor child")
+    time.sleep(1)  # the journal writes in batches within a bounded delay (20 ms); leave it that
+    os.kill(gateway.children()[0], signal.SIGKILL)
+    gateway.wait_for(lambda: gateway.get("/readyz").status_code == 503, "/readyz 503")
+    gateway.wait_for(lambda: gateway.get("/readyz").status_code == 200, "/readyz 200 again")
+
+    after = gateway.get(f"/spin/v1/kernels/{kernel}/journal?after=0&limit=10000", headers=gateway.auth())
+    assert after.status_code == 200, after.text
+    messages = after.json()
+    text = "".join(m["content"].get("text", "") for m in messages if m["msg_type"] == "stream")
+    assert [f"line {i}" for i in range(50)] == text.splitlines()
+    seqs = [m["metadata"]["spin_seq"] for m in messages]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    assert seqs == [m["metadata"]["spin_seq"] for m in before.json()], "records lost or changed by the crash"
+
+
 def test_sigterm_with_a_running_kernel_leaves_no_process_behind(real_gateway):
     gateway = real_gateway
     start_kernel(gateway, gateway.session())

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import CSpawn
 import Glibc
 #endif
 import Foundation
@@ -36,6 +37,9 @@ struct ChildProcess: Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // The executor must not hold the gateway's listening socket: a gateway
+        // restarted after a crash could not bind its port again.
+        spin_spawn_addclosefrom(&actions, 3)
 
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]

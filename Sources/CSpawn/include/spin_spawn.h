@@ -1,0 +1,9 @@
+#ifndef SPIN_SPAWN_H
+#define SPIN_SPAWN_H
+#include <spawn.h>
+
+/// Closes every descriptor >= `from` in the child (glibc's
+/// posix_spawn_file_actions_addclosefrom_np, a GNU extension Swift does not
+/// import): a child must not inherit the runtime's listening sockets.
+int spin_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+#endif
