@@ -9,6 +9,7 @@ extension Kernel {
         generation += 1
         let current = generation
         shellAnswered = false
+        stdinConnected = false
         iopubSeen = false
         missedBeats = 0
         do {
@@ -58,7 +59,19 @@ extension Kernel {
     /// iopub has delivered something, so no early output is lost.
     private func nudgeUntilReady(generation current: Int) async {
         let deadline = Date().addingTimeInterval(60)
+        var answeredSince: Date?
         while current == generation, lifecycle.state == .starting {
+            if shellAnswered, iopubSeen, !stdinConnected {
+                // The stdin monitor should have spoken by now; do not hold a
+                // working kernel back for it.
+                let since = answeredSince ?? Date()
+                answeredSince = since
+                if Date().timeIntervalSince(since) > 3 {
+                    logger.warning("stdin connection not confirmed; treating the kernel as ready")
+                    stdinConnected = true
+                    checkReady()
+                }
+            }
             if Date() > deadline {
                 logger.warning("kernel did not become ready in time; stopping it")
                 process?.signalGroup(SIGKILL)

@@ -12,6 +12,9 @@ extension Kernel {
             missedBeats = alive ? 0 : missedBeats + 1
             if !alive { logger.debug("kernel heartbeat missed", metadata: ["kernel.missed": "\(missedBeats)"]) }
             perform(lifecycle.heartbeatMissed(consecutive: missedBeats))
+        case .stdinConnected:
+            stdinConnected = true
+            checkReady()
         case .sendFailed(let channel):
             logger.warning("kernel did not accept a message in time", metadata: ["channel": "\(channel)"])
         }
@@ -42,8 +45,8 @@ extension Kernel {
         deliver(channel, message)
     }
 
-    private func checkReady() {
-        guard lifecycle.state == .starting, shellAnswered, iopubSeen else { return }
+    func checkReady() {
+        guard lifecycle.state == .starting, shellAnswered, iopubSeen, stdinConnected else { return }
         perform(lifecycle.ready())
     }
 

@@ -24,6 +24,7 @@ public actor Kernel {
     var generation = 0
     var exitedGeneration = 0
     var shellAnswered = false
+    var stdinConnected = false
     var iopubSeen = false
     var missedBeats = 0
     var lastActivity = Date()

@@ -14,6 +14,9 @@ final class ChannelSet: @unchecked Sendable {
     let stdin: ZeroMQSocket
     let iopub: ZeroMQSocket
     private(set) var heartbeat: ZeroMQSocket
+    /// Reports when stdin's connection is up: the kernel routes input_request
+    /// to stdin by identity, and drops it while that connection is missing.
+    let stdinMonitor: ZeroMQSocket
     private let info: ConnectionInfo
 
     init(info: ConnectionInfo) throws(ZeroMQError) {
@@ -27,6 +30,12 @@ final class ChannelSet: @unchecked Sendable {
         heartbeat = try ZeroMQSocket(context: context, type: ZMQ_REQ)
         for socket in [shell, control, stdin] { socket.setIdentity(identity) }
         iopub.subscribeAll()
+        let monitorEndpoint = "inproc://spin-stdin-monitor-\(MessageFactory.newID())"
+        guard zmq_socket_monitor(stdin.handle, monitorEndpoint, ZMQ_EVENT_HANDSHAKE_SUCCEEDED) == 0 else {
+            throw ZeroMQError("zmq_socket_monitor")
+        }
+        stdinMonitor = try ZeroMQSocket(context: context, type: ZMQ_PAIR)
+        try stdinMonitor.connect(monitorEndpoint)
         try shell.connect(info.endpoint(port: info.shellPort))
         try control.connect(info.endpoint(port: info.controlPort))
         try stdin.connect(info.endpoint(port: info.stdinPort))
@@ -49,13 +58,14 @@ final class ChannelSet: @unchecked Sendable {
         heartbeat = fresh
     }
 
-    /// Poll items in the order shell, control, stdin, iopub, heartbeat, wake fd.
+    /// Poll items in the order shell, control, stdin, iopub, heartbeat, wake fd, stdin monitor.
     func pollItems(wakeFD: Int32) -> [zmq_pollitem_t] {
         let events = Int16(ZMQ_POLLIN)
         var items = [shell, control, stdin, iopub, heartbeat].map {
             zmq_pollitem_t(socket: $0.handle, fd: 0, events: events, revents: 0)
         }
         items.append(zmq_pollitem_t(socket: nil, fd: wakeFD, events: events, revents: 0))
+        items.append(zmq_pollitem_t(socket: stdinMonitor.handle, fd: 0, events: events, revents: 0))
         return items
     }
 }

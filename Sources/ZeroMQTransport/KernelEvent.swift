@@ -6,6 +6,8 @@ public enum KernelEvent: Sendable {
     case message(Channel, [[UInt8]])
     /// The heartbeat answered again (`true`) or missed a beat (`false`).
     case heartbeat(alive: Bool)
+    /// The stdin connection to the kernel completed its handshake.
+    case stdinConnected
     /// A message could not be delivered to the kernel in time.
     case sendFailed(Channel)
 }

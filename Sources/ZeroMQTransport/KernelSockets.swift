@@ -55,6 +55,9 @@ public final class KernelSockets: @unchecked Sendable {
             if items[5].revents & Int16(ZMQ_POLLIN) != 0 { drainWake() }
             flushOutbox(sockets)
             receiveAll(sockets, items)
+            if items[6].revents & Int16(ZMQ_POLLIN) != 0 {
+                while sockets.stdinMonitor.receive() != nil { continuation.yield(.stdinConnected) }
+            }
             if items[4].revents & Int16(ZMQ_POLLIN) != 0, sockets.heartbeat.receive() != nil {
                 if heartbeat.answered() { continuation.yield(.heartbeat(alive: true)) }
             }
