@@ -121,7 +121,16 @@ def segments(home: Path, kernel_id: str) -> list[Path]:
 
 
 def folder_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+    # Retention deletes segments (and folders) while we look: what vanished
+    # between listing and stat counts as 0 bytes.
+    total = 0
+    for folder, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.stat(os.path.join(folder, name)).st_size
+            except FileNotFoundError:
+                pass
+    return total
 
 
 def wait_on_disk(home: Path, kernel_id: str, msg_id: str, timeout: float = TIMEOUT) -> None:
