@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "ProcessSupport", "CSpawn",
+                "ProcessSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

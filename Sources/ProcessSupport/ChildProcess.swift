@@ -14,17 +14,20 @@ public struct ChildProcess: Sendable, Hashable {
         }
     }
 
-    /// Starts `executable` (a path) with `arguments` and exactly `environment`.
-    /// Standard input is /dev/null; standard output goes to standard error,
-    /// so a child's prints never mix with the runtime's log lines on stdout.
+    /// Starts `executable` (a path) with `arguments` and exactly `environment`,
+    /// with no descriptor of ours beyond 0–2. Standard input is /dev/null;
+    /// standard output goes to standard error unless `inheritStandardOutput`
+    /// (a kernel's prints must not mix with the log lines on stdout, but the
+    /// executor's log lines belong there).
     public static func spawn(
-        executable: String, arguments: [String], environment: [String: String]
+        executable: String, arguments: [String], environment: [String: String],
+        inheritStandardOutput: Bool = false
     ) throws(SpawnError) -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        if !inheritStandardOutput { posix_spawn_file_actions_adddup2(&actions, 2, 1) }
         spin_spawn_addclosefrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

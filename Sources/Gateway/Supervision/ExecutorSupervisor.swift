@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ProcessSupport
 import ServiceLifecycle
 
 /// Runs `spin-executor` as a child (SPIN_EXECUTOR=spawn): restarts it with backoff when it
@@ -35,13 +36,13 @@ actor ExecutorSupervisor: Service {
                 await self.pause(backoff.next())
                 continue
             }
-            let status = await child.waitForExit()
+            let status = await child.exitStatus()
             self.current = nil
             if self.stopping { break }
             self.metrics.executorRestart()
             if ContinuousClock.now - started > .seconds(60) { backoff.reset() }
             let delay = backoff.next()
-            self.logger.error("spin-executor \(ChildProcess.describe(status)); restarting", metadata: ["restart.delay_ms": "\(delay / .milliseconds(1))"])
+            self.logger.error("spin-executor ended (\(status)); restarting", metadata: ["restart.delay_ms": "\(delay / .milliseconds(1))"])
             await self.pause(delay)
         }
     }
@@ -49,7 +50,10 @@ actor ExecutorSupervisor: Service {
     private func start() -> ChildProcess? {
         do {
             try self.launch.prepare()
-            let child = try ChildProcess.spawn(path: self.launch.binary, arguments: [], environment: self.launch.environment)
+            let child = try ChildProcess.spawn(
+                executable: self.launch.binary, arguments: [], environment: self.launch.environment,
+                inheritStandardOutput: true
+            )
             self.current = child
             self.logger.info("Started spin-executor", metadata: ["pid": "\(child.pid)", "executor.socket": "\(self.launch.socketPath)"])
             return child
