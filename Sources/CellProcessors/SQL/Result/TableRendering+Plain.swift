@@ -2,8 +2,8 @@ extension TableRendering {
     static let plainCellLimit = 50
     static let plainColumnLimit = 20
 
-    /// `text/plain`: pandas' DataFrame repr, right-aligned with two spaces
-    /// between columns, then `[N rows x M columns]`.
+    /// `text/plain`: pandas' DataFrame repr, the index left-aligned, values
+    /// right-aligned, two spaces between columns, then `[N rows x M columns]`.
     static func plainText(_ table: ResultTable, previewRows: Int) -> String {
         let footer = "[\(table.rowCount) rows x \(table.columns.count) columns]"
         guard table.rowCount > 0, !table.columns.isEmpty else {
@@ -18,7 +18,7 @@ extension TableRendering {
         }]
         for row in rows {
             guard let row else {
-                grid.append(Array(repeating: "...", count: columns.count + 1))
+                grid.append([".."] + Array(repeating: "...", count: columns.count))
                 continue
             }
             grid.append([String(row)] + columns.map { column in
@@ -30,7 +30,8 @@ extension TableRendering {
         return aligned(grid) + "\n\n" + footer
     }
 
-    /// The grid's lines, each cell padded on the left to its column's width.
+    /// The grid's lines, the index (first) column padded on the right, every
+    /// other cell on the left, to its column's width.
     private static func aligned(_ grid: [[String]]) -> String {
         var widths = [Int](repeating: 0, count: grid[0].count)
         for line in grid {
@@ -38,7 +39,8 @@ extension TableRendering {
         }
         return grid.map { line in
             line.enumerated().map { i, cell in
-                String(repeating: " ", count: widths[i] - cell.count) + cell
+                let padding = String(repeating: " ", count: widths[i] - cell.count)
+                return i == 0 ? cell + padding : padding + cell
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
