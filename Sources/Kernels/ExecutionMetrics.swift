@@ -31,6 +31,15 @@ struct ExecutionMetrics: Sendable {
             .increment()
     }
 
+    /// A typed cell (SQL, shell, HTTP) ended.
+    static func typedCellFinished(_ cellType: String, failed: Bool, elapsed: Duration) {
+        let known = ["sql", "shell", "http"].contains(cellType) ? cellType : "other"
+        Timer(label: "spin_execute_duration_seconds", dimensions: [("cell_type", known)])
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        Counter(label: "spin_executions_total", dimensions: [("cell_type", known), ("status", failed ? "error" : "ok")])
+            .increment()
+    }
+
     static func restarted(automatically: Bool) {
         Counter(label: "spin_kernel_restarts_total", dimensions: [("reason", automatically ? "died" : "requested")]).increment()
     }

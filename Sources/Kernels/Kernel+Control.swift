@@ -6,6 +6,7 @@ extension Kernel {
     /// Interrupts the running cell, by signal or by message as the spec says.
     public func interrupt() {
         guard lifecycle.isRunning || lifecycle.state == .starting else { return }
+        interruptTypedCell()
         if spec.interruptsBySignal {
             process?.signalGroup(SIGINT)
         } else {

@@ -52,7 +52,9 @@ extension Kernel {
         sockets = nil
         if let file = connectionFile { try? FileManager.default.removeItem(atPath: file) }
         logger.info("kernel process ended", metadata: ["kernel.exit": "\(status)"])
+        cellsLostKernel()
         perform(lifecycle.processExited(now: Self.monotonicNow()))
+        advanceCells()
     }
 
     /// Sends kernel_info_request until the kernel answers on shell and its
@@ -95,7 +97,10 @@ extension Kernel {
             break
         case .announce(let state):
             announce(state.rawValue)
-            if state == .idle { flushWaitingMessages() }
+            if state == .idle {
+                flushWaitingMessages()
+                advanceCells()
+            }
         case .relaunch(let delay):
             ExecutionMetrics.restarted(automatically: !restartWasRequested)
             restartWasRequested = false
@@ -108,6 +113,7 @@ extension Kernel {
         case .giveUp:
             logger.error("kernel died too often; giving up")
             announce(KernelLifecycle.State.dead.rawValue)
+            advanceCells()
         case .killProcess:
             logger.warning("kernel heartbeat lost; killing the process")
             process?.signalGroup(SIGKILL)

@@ -29,20 +29,26 @@ extension Kernel {
             return
         }
         lastActivity = Date()
+        var executionState: String?
         if channel == .iopub {
             iopubSeen = true
             if message.msgType == "status", let state = try? message.decodedContent()["execution_state"]?.stringValue {
+                executionState = state
                 perform(lifecycle.reported(state))
             }
         }
         if let parent = message.parentMsgID, internalRequests.get(parent) != nil {
-            if channel == .shell { shellAnswered = true }
+            if channel == .shell {
+                shellAnswered = true
+                internalExecutionReplied(message)
+            }
             checkReady()
             return
         }
         checkReady()
         if channel == .shell { executions.replied(message) }
         deliver(channel, message)
+        trackCellProgress(channel, message, executionState: executionState)
     }
 
     func checkReady() {
@@ -69,8 +75,16 @@ extension Kernel {
             throw KernelError(.kernelDead, "The kernel is dead; restart it to run code again.")
         }
         hub.recordRequest(message.msgID, from: client)
-        if channel == .shell, message.msgType == "execute_request" { executions.began(message.msgID) }
         lastActivity = Date()
+        if channel == .shell, message.msgType == "execute_request" {
+            enqueueCell(message)
+        } else {
+            forwardToKernel(channel, message)
+        }
+    }
+
+    /// Sends a message to the kernel now, or when it is running again.
+    func forwardToKernel(_ channel: Channel, _ message: JupyterMessage) {
         if lifecycle.isRunning, let sockets {
             sockets.send(channel, frames: codec.encode(message))
         } else if waitingForKernel.count < 10_000 {

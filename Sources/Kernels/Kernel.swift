@@ -32,12 +32,21 @@ public actor Kernel {
     var internalRequests = RecentMap(capacity: 256)
     var executions = ExecutionMetrics()
     var restartWasRequested = false
+    var cells = CellQueue()
+    var typedCellTask: Task<Void, Never>?
+    var internalExecutions: [String: CheckedContinuation<[String: JSONValue], any Error>] = [:]
+    /// Runs SQL, shell and HTTP cells; nil in tests that need only Python.
+    let cellRunner: (any TypedCellRunner)?
     let factory: MessageFactory
     /// Numbers and journals every message for clients; nil when the journal is off.
     public nonisolated let journal: KernelJournal?
 
-    public init(id: String, spec: KernelSpec, provisioner: KernelProvisioner, logger: Logger, journal: KernelJournal? = nil) {
+    public init(
+        id: String, spec: KernelSpec, provisioner: KernelProvisioner, logger: Logger, journal: KernelJournal? = nil,
+        cellRunner: (any TypedCellRunner)? = nil
+    ) {
         self.id = id
+        self.cellRunner = cellRunner
         self.spec = spec
         self.provisioner = provisioner
         self.journal = journal
@@ -48,6 +57,9 @@ public actor Kernel {
     }
 
     public var state: KernelLifecycle.State { lifecycle.state }
+
+    /// True while any cell of this kernel, typed or Python, has not finished.
+    public var isBusy: Bool { lifecycle.state == .busy || !cells.isEmpty }
 
     public func model() -> KernelModel {
         KernelModel(

@@ -12,11 +12,14 @@ public actor KernelManager {
         public var catalog: KernelSpecCatalog
         /// The output journal; nil when it is turned off.
         public var journal: JournalStore?
+        /// Runs typed cells (SQL, shell, HTTP); nil runs Python cells only.
+        public var cellRunner: (any TypedCellRunner)?
 
         public init(
             poolSize: Int, connectionFolder: String, environment: [String: String], catalog: KernelSpecCatalog,
-            journal: JournalStore? = nil
+            journal: JournalStore? = nil, cellRunner: (any TypedCellRunner)? = nil
         ) {
+            self.cellRunner = cellRunner
             self.poolSize = poolSize
             self.connectionFolder = connectionFolder
             self.environment = environment
@@ -88,7 +91,10 @@ public actor KernelManager {
 
     func makeKernel(_ spec: KernelSpec) -> Kernel {
         let id = MessageFactory.newID()
-        return Kernel(id: id, spec: spec, provisioner: provisioner, logger: logger, journal: configuration.journal?.journal(for: id))
+        return Kernel(
+            id: id, spec: spec, provisioner: provisioner, logger: logger,
+            journal: configuration.journal?.journal(for: id), cellRunner: configuration.cellRunner
+        )
     }
 
     public func shutdownKernel(_ id: String) async throws {
@@ -107,7 +113,7 @@ public actor KernelManager {
         let deadline = Date().addingTimeInterval(grace)
         while Date() < deadline {
             var busy = false
-            for kernel in kernels.values where await kernel.state == .busy { busy = true }
+            for kernel in kernels.values where await kernel.isBusy { busy = true }
             if !busy { return }
             try? await Task.sleep(for: .milliseconds(50))
         }

@@ -18,16 +18,22 @@ public struct ChildProcess: Sendable, Hashable {
     /// with no descriptor of ours beyond 0–2. Standard input is /dev/null;
     /// standard output goes to standard error unless `inheritStandardOutput`
     /// (a kernel's prints must not mix with the log lines on stdout, but the
-    /// executor's log lines belong there).
+    /// executor's log lines belong there). `outputs` gives the child's
+    /// standard output and error as descriptors of ours (pipes), instead.
     public static func spawn(
         executable: String, arguments: [String], environment: [String: String],
-        inheritStandardOutput: Bool = false
+        inheritStandardOutput: Bool = false, outputs: (stdout: Int32, stderr: Int32)? = nil
     ) throws(SpawnError) -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        if !inheritStandardOutput { posix_spawn_file_actions_adddup2(&actions, 2, 1) }
+        if let outputs {
+            posix_spawn_file_actions_adddup2(&actions, outputs.stdout, 1)
+            posix_spawn_file_actions_adddup2(&actions, outputs.stderr, 2)
+        } else if !inheritStandardOutput {
+            posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        }
         spin_spawn_addclosefrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
