@@ -1,0 +1,117 @@
+import JupyterProtocol
+
+/// The fields each connection type takes (SPEC §6) and their checks.
+public enum ConnectionSchema {
+    enum Kind: Sendable {
+        case text(maxBytes: Int)
+        case port
+        case choice([String])
+        case headers
+    }
+
+    struct Field: Sendable {
+        let name: String
+        let kind: Kind
+        var secret = false
+    }
+
+    static func fields(for type: ConnectionType) -> [Field] {
+        switch type {
+        case .postgres:
+            [
+                Field(name: "url", kind: .text(maxBytes: 4096)), Field(name: "host", kind: .text(maxBytes: 1024)),
+                Field(name: "port", kind: .port), Field(name: "user", kind: .text(maxBytes: 256)),
+                Field(name: "password", kind: .text(maxBytes: 4096), secret: true),
+                Field(name: "database", kind: .text(maxBytes: 256)),
+                Field(name: "sslmode", kind: .choice(["disable", "allow", "prefer", "require", "verify-ca", "verify-full"])),
+            ]
+        case .sqlite:
+            [Field(name: "path", kind: .text(maxBytes: 4096))]
+        case .ssh:
+            [
+                Field(name: "host", kind: .text(maxBytes: 1024)), Field(name: "port", kind: .port),
+                Field(name: "username", kind: .text(maxBytes: 256)),
+                Field(name: "private_key", kind: .text(maxBytes: 32768), secret: true),
+                Field(name: "passphrase", kind: .text(maxBytes: 4096), secret: true),
+                Field(name: "host_key_fingerprint", kind: .text(maxBytes: 128)),
+            ]
+        case .http:
+            [Field(name: "base_url", kind: .text(maxBytes: 4096)), Field(name: "headers", kind: .headers)]
+        }
+    }
+
+    /// Fields a client may send back unchanged from a GET; they are ignored.
+    static let echoed: Set<String> = ["name", "type", "secrets_set", "builtin"]
+
+    /// Checks a PUT body and makes the connection to store. Secrets absent
+    /// from the body keep their stored value (they are write-only, so a
+    /// client cannot send them back); `null` removes one.
+    public static func validate(
+        name: String, body: [String: JSONValue], existing: Connection?
+    ) throws(ConnectionError) -> Connection {
+        try ConnectionName.validate(name)
+        if name == ConnectionName.local {
+            throw ConnectionError(.conflict, "builtin_connection", "'local' is built in (shell in the runtime) and cannot be changed.")
+        }
+        guard let typeName = body["type"]?.stringValue else {
+            throw ConnectionError.field("type", "required: one of \(ConnectionType.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        guard let type = ConnectionType(rawValue: typeName) else {
+            throw ConnectionError.field("type", "'\(typeName.prefix(32))' is not a connection type: use one of \(ConnectionType.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        if name == ConnectionName.runtimeHost, type != .ssh {
+            throw ConnectionError.field("type", "'runtime-host' is the Host SSH Access connection and must be of type ssh.")
+        }
+        if let given = body["name"], given != .string(name) {
+            throw ConnectionError.field("name", "does not match the name in the URL.")
+        }
+        let known = fields(for: type)
+        var connection = Connection(name: name, type: type, fields: [:], secrets: existing?.type == type ? existing!.secrets : [:])
+        for (key, value) in body where !echoed.contains(key) {
+            guard let field = known.first(where: { $0.name == key }) else {
+                throw ConnectionError.field(
+                    String(key.prefix(64)),
+                    "unknown for a \(type.rawValue) connection; known fields: \(known.map(\.name).joined(separator: ", "))."
+                )
+            }
+            try apply(field, value, to: &connection)
+        }
+        try ConnectionRules.normalize(&connection)
+        return connection
+    }
+
+    private static func apply(_ field: Field, _ value: JSONValue, to connection: inout Connection) throws(ConnectionError) {
+        if value == .null {
+            if field.secret { connection.secrets[field.name] = nil }
+            return
+        }
+        let checked = try check(field, value)
+        if field.secret, let text = checked.stringValue {
+            connection.secrets[field.name] = text
+        } else {
+            connection.fields[field.name] = checked
+        }
+    }
+
+    static func check(_ field: Field, _ value: JSONValue) throws(ConnectionError) -> JSONValue {
+        switch field.kind {
+        case .text(let maxBytes):
+            guard let text = value.stringValue else { throw ConnectionError.field(field.name, "must be a string.") }
+            guard text.utf8.count <= maxBytes else { throw ConnectionError.field(field.name, "is longer than \(maxBytes) bytes.") }
+            guard !text.utf8.contains(0) else { throw ConnectionError.field(field.name, "must not contain NUL characters.") }
+            return value
+        case .port:
+            guard let port = value.intValue, (1...65535).contains(port) else {
+                throw ConnectionError.field(field.name, "must be a whole number from 1 to 65535.")
+            }
+            return .int(port)
+        case .choice(let options):
+            guard let text = value.stringValue, options.contains(text) else {
+                throw ConnectionError.field(field.name, "must be one of \(options.joined(separator: ", ")).")
+            }
+            return value
+        case .headers:
+            return try HeaderFields.check(value, field: field.name)
+        }
+    }
+}
