@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         // MARK: C libraries (each confined to one target)
@@ -34,7 +36,7 @@ let package = Package(
             pkgConfig: "libzmq",
             providers: [.apt(["libzmq3-dev"])]
         ),
-        // Ready for the cell processors: SSH cells (libssh2) and HTTP cells (libcurl).
+        // SSH cells (libssh2) and HTTP cells (libcurl).
         .systemLibrary(
             name: "CSSH2",
             pkgConfig: "libssh2",
@@ -81,9 +83,32 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Connections",
+            dependencies: [
+                "JupyterProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CellProcessors",
+            dependencies: [
+                "Kernels", "Connections", "JupyterProtocol", "ProcessSupport", "CSSH2", "CCurl",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Executor",
             dependencies: [
-                "Kernels", "JupyterProtocol",
+                "Kernels", "JupyterProtocol", "Connections", "CellProcessors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -153,6 +178,11 @@ let package = Package(
         .testTarget(
             name: "KernelsTests",
             dependencies: ["Kernels", "JupyterProtocol", "ZeroMQTransport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CellProcessorsTests",
+            dependencies: ["CellProcessors", "Connections", "Kernels", "JupyterProtocol"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

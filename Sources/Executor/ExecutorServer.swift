@@ -1,3 +1,5 @@
+import CellProcessors
+import Connections
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
@@ -34,15 +36,19 @@ public struct ExecutorServer: Sendable {
             ),
             logger: logger
         ) : nil
+        let cells = try prepareCells()
         let kernels = KernelManager(
             configuration: .init(
                 poolSize: configuration.poolSize, connectionFolder: configuration.connectionFolder,
-                environment: configuration.environment, catalog: KernelSpecCatalog(environment: configuration.environment),
-                journal: journal
+                environment: cells.kernelEnvironment, catalog: KernelSpecCatalog(environment: configuration.environment),
+                journal: journal, cellRunner: CellRouter(store: cells.store, settings: cells.settings)
             ),
             logger: logger
         )
-        let services = ExecutorServices(kernels: kernels, sessions: SessionStore(), version: Self.version, journal: journal)
+        let services = ExecutorServices(
+            kernels: kernels, sessions: SessionStore(), version: Self.version, journal: journal,
+            connections: cells.store, connectionTester: ConnectionTester(store: cells.store, settings: cells.settings)
+        )
         let application = makeApplication(services, registry: registry)
         let group = ServiceGroup(
             configuration: .init(
@@ -67,6 +73,7 @@ public struct ExecutorServer: Sendable {
         KernelRoutes(services: services).register(on: router)
         SessionRoutes(services: services).register(on: router)
         JournalRoutes(services: services).register(on: router)
+        ConnectionRoutes(services: services).register(on: router)
         MethodNotAllowedRoutes().register(on: router)
         MetricsRoute(services: services, registry: registry).register(on: router)
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)

@@ -1,3 +1,5 @@
+import CellProcessors
+import Connections
 import Foundation
 import Kernels
 import Logging
@@ -10,9 +12,17 @@ public struct ExecutorServices: Sendable {
     public let version: String
     /// The output journal; nil when `SPIN_JOURNAL=off`.
     public let journal: JournalStore?
+    /// The connections store and its `/test` probe; nil only in tests of other parts.
+    public let connections: ConnectionStore?
+    public let connectionTester: ConnectionTester?
 
-    public init(kernels: KernelManager, sessions: SessionStore, version: String, journal: JournalStore? = nil) {
+    public init(
+        kernels: KernelManager, sessions: SessionStore, version: String, journal: JournalStore? = nil,
+        connections: ConnectionStore? = nil, connectionTester: ConnectionTester? = nil
+    ) {
         self.kernels = kernels
+        self.connections = connections
+        self.connectionTester = connectionTester
         self.journal = journal
         self.sessions = sessions
         self.startedAt = Date()

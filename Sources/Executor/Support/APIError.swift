@@ -1,3 +1,4 @@
+import Connections
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -47,6 +48,7 @@ extension APIError {
         switch error {
         case let error as APIError: return error
         case let error as KernelError: return from(error)
+        case let error as ConnectionError: return from(error)
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, "body_too_large", "The request body is larger than the runtime accepts.")
         case let error as DecodingError: return from(error)
@@ -56,6 +58,16 @@ extension APIError {
         default:
             return APIError(.internalServerError, "internal_error", "The runtime hit an unexpected error; its log has the details.")
         }
+    }
+
+    private static func from(_ error: ConnectionError) -> APIError {
+        let status: HTTPResponse.Status = switch error.kind {
+        case .invalid: .badRequest
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .storage: .internalServerError
+        }
+        return APIError(status, error.code, error.message)
     }
 
     private static func from(_ error: KernelError) -> APIError {

@@ -3,8 +3,12 @@ import Foundation
 /// `$SPIN_HOME/var`, with the schema version of what is stored in it (SPEC §7).
 /// A newer runtime migrates older state in place; an older runtime refuses
 /// state written by a newer one.
+///
+/// Schema history: 1 — kernels and the output journal; 2 — adds
+/// `connections/` (the connections store, which creates itself on first use,
+/// so moving from 1 to 2 changes no existing file).
 public struct StateFolder: Sendable {
-    public static let currentSchema = 1
+    public static let currentSchema = 2
     public let path: String
 
     public struct Refused: Error, CustomStringConvertible {

@@ -1,0 +1,72 @@
+import Connections
+import Foundation
+import Kernels
+import NIOSSL
+import PostgresNIO
+
+/// A `postgres` connection's fields as postgres-nio wants them: `url` or
+/// `host`/`port`/`user`/`database`, the `password` secret, and TLS from
+/// `sslmode` with trust from `REQUESTS_CA_BUNDLE` (SPEC §2).
+struct PostgresSettings {
+    let host: String
+    let port: Int
+    let configuration: PostgresConnection.Configuration
+
+    init(_ connection: Connection, environment: [String: String]) throws {
+        let url = connection.string("url").flatMap(PostgresURL.parse)
+        host = connection.string("host") ?? url?.host ?? "localhost"
+        port = Int(connection.fields["port"]?.intValue ?? Int64(url?.port ?? 5432))
+        let user = connection.string("user") ?? url?.user ?? "postgres"
+        let database = connection.string("database") ?? url?.database
+        let password = connection.secrets["password"] ?? url?.password
+        let mode = connection.string("sslmode") ?? url?.query["sslmode"] ?? "prefer"
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database,
+            tls: try Self.tls(mode: mode, environment: environment)
+        )
+        configuration.options.connectTimeout = .seconds(10)
+        self.configuration = configuration
+    }
+
+    static func tls(mode: String, environment: [String: String]) throws -> PostgresConnection.Configuration.TLS {
+        if mode == "disable" { return .disable }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case "verify-full":
+            tls.trustRoots = try trustRoots(environment) ?? .default
+        case "verify-ca":
+            tls.trustRoots = try trustRoots(environment) ?? .default
+            tls.certificateVerification = .noHostnameVerification
+        default:
+            // `allow`, `prefer`, `require`: encrypted, verified only when a
+            // CA bundle is configured (libpq's `require` does not verify).
+            if let roots = try trustRoots(environment), mode == "require" {
+                tls.trustRoots = roots
+                tls.certificateVerification = .noHostnameVerification
+            } else {
+                tls.certificateVerification = .none
+            }
+        }
+        let context: NIOSSLContext
+        do {
+            context = try NIOSSLContext(configuration: tls)
+        } catch {
+            throw CellFailure("TLSConfigurationError", "Could not set up TLS for PostgreSQL: \(error)")
+        }
+        return mode == "allow" || mode == "prefer" ? .prefer(context) : .require(context)
+    }
+
+    /// `REQUESTS_CA_BUNDLE` as trust roots: a PEM file, or every certificate
+    /// in a (c_rehash-prepared) folder; nil when unset.
+    static func trustRoots(_ environment: [String: String]) throws -> NIOSSLTrustRoots? {
+        guard let path = environment["REQUESTS_CA_BUNDLE"], !path.isEmpty else { return nil }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw CellFailure("TLSConfigurationError", "REQUESTS_CA_BUNDLE=\(path) does not exist.")
+        }
+        if !isFolder.boolValue { return .file(path) }
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let certificates = files.sorted().flatMap { (try? NIOSSLCertificate.fromPEMFile("\(path)/\($0)")) ?? [] }
+        return .certificates(certificates)
+    }
+}
