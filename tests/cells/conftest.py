@@ -1,0 +1,82 @@
+"""Fixtures for the typed-cell tests: an executor with its kernels, and the
+real servers the cells talk to (see real_parts.py)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "executor"))
+
+from real_parts import HttpsServer, Postgres, Sshd  # noqa: E402
+from spin_harness import Executor  # noqa: E402
+
+PG_PASSWORD = "pg-Secret-4242"
+
+
+def short_tmp(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    folder = short_tmp("spin-pg-")
+    server = Postgres(folder, PG_PASSWORD).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sshd() -> Iterator[Sshd]:
+    folder = short_tmp("spin-ssh-")
+    server = Sshd(folder).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def https_server() -> Iterator[HttpsServer]:
+    folder = short_tmp("spin-https-")
+    server = HttpsServer(folder).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def home() -> Iterator[Path]:
+    path = short_tmp("spin-c-")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def executor(home: Path) -> Iterator[Executor]:
+    """An executor whose environment carries values for {{runtime_env:…}}."""
+    ex = Executor(home / "home", pool=0, extra_env={"PG_TEST_PASSWORD": PG_PASSWORD, "GREETING": "hello from env"}).start()
+    try:
+        yield ex
+    finally:
+        ex.stop(check=True)
+
+
+@pytest.fixture
+def kernel(executor: Executor) -> Iterator[dict]:
+    model = executor.create_kernel()
+    yield model
+    if executor.alive():
+        executor.request("DELETE", f"/api/kernels/{model['id']}")
