@@ -126,9 +126,6 @@ def test_restart_keeps_the_volume(runtime: str, dockerd: Dockerd) -> None:
         wait_ready(runtime)
         out = execute(runtime, TOKEN, "print(open('/opt/spin/var/deploy-test.txt').read())")
         assert out["stdout"].strip() == marker, out
-        if conn_status == 404:
-            pytest.xfail("the volume survives; the connections API (/spin/v1/connections, SPEC §6) "
-                         f"is not in these binaries yet (PUT answered 404: {conn_body[:120]!r})")
         assert conn_status in (200, 201), (conn_status, conn_body)
         status, body = http(f"{runtime}/spin/v1/connections/deploy-test", token=TOKEN)
         assert status == 200 and json.loads(body)["path"] == "deploy-test.db", (status, body)
