@@ -1,0 +1,75 @@
+import Connections
+import JupyterProtocol
+import Testing
+
+@Suite struct ConnectionSchemaTests {
+    func validate(_ body: [String: JSONValue], name: String = "c", existing: Connection? = nil) throws -> Connection {
+        try ConnectionSchema.validate(name: name, body: body, existing: existing)
+    }
+
+    func fieldError(_ body: [String: JSONValue], name: String = "c") -> String? {
+        do {
+            _ = try validate(body, name: name)
+            return nil
+        } catch {
+            return (error as? ConnectionError)?.message
+        }
+    }
+
+    @Test func secretsAreSeparatedAndKeptWhenAbsent() throws {
+        let first = try validate(["type": "postgres", "host": "h", "password": "pw"])
+        #expect(first.secrets == ["password": "pw"] && first.fields["password"] == nil)
+        #expect(first.publicView["secrets_set"] == ["password"])
+        let second = try validate(["type": "postgres", "host": "h2"], existing: first)
+        #expect(second.secrets == ["password": "pw"])
+        let third = try validate(["type": "postgres", "host": "h2", "password": nil], existing: second)
+        #expect(third.secrets.isEmpty)
+        let otherType = try validate(["type": "sqlite", "path": "a.db"], existing: first)
+        #expect(otherType.secrets.isEmpty, "changing the type drops the old secrets")
+    }
+
+    @Test func urlPasswordBecomesASecret() throws {
+        let connection = try validate(["type": "postgres", "url": "postgresql://u:p%3Aw@h:6543/db?sslmode=require"])
+        #expect(connection.string("url") == "postgresql://u@h:6543/db?sslmode=require")
+        #expect(connection.secrets["password"] == "p:w")
+        let parts = try #require(PostgresURL.parse("postgres://u:x@[::1]:6543/my%20db?sslmode=verify-full"))
+        #expect(parts.user == "u" && parts.password == "x" && parts.host == "::1" && parts.port == 6543)
+        #expect(parts.database == "my db" && parts.query["sslmode"] == "verify-full")
+    }
+
+    @Test func errorsNameTheField() {
+        #expect(fieldError(["type": "postgres", "host": "h", "port": 0])?.contains("'port'") == true)
+        #expect(fieldError(["type": "ssh", "host": "h", "username": "u"])?.contains("private_key") == true)
+        #expect(fieldError(["type": "http", "base_url": "https://x", "headers": ["Bad Name": "v"]])?.contains("headers") == true)
+        #expect(fieldError(["type": "sqlite", "path": "a/../../b"])?.contains("path") == true)
+        #expect(fieldError(["type": "sqlite", "path": "a", "extra": 1])?.contains("extra") == true)
+        #expect(fieldError(["type": "sqlite", "path": "a"], name: "local") != nil)
+        #expect(fieldError(["type": "sqlite", "path": "a"], name: "-x") != nil)
+        #expect(fieldError(["type": "sqlite", "path": "a", "name": "other"])?.contains("name") == true)
+    }
+
+    @Test func runtimeHostNeedsNoHost() throws {
+        let host = try validate(["type": "ssh", "username": "me", "private_key": "KEY"], name: "runtime-host")
+        #expect(host.string("host") == nil)
+        #expect(fieldError(["type": "ssh", "username": "me", "private_key": "KEY"]) != nil)
+    }
+
+    @Test func resolvingTemplatesKeepsTheStoredForm() throws {
+        let stored = try validate(["type": "http", "base_url": "https://{{runtime_env:API_HOST}}", "headers": ["A": "{{runtime_env:TOKEN_X}}"]])
+        let resolved = try stored.resolved(environment: ["API_HOST": "api.example", "TOKEN_X": "t"])
+        #expect(resolved.string("base_url") == "https://api.example" && resolved.fields["headers"]?["A"] == "t")
+        #expect(stored.string("base_url") == "https://{{runtime_env:API_HOST}}")
+        #expect(throws: RuntimeEnvTemplate.Failure.self) { try stored.resolved(environment: [:]) }
+    }
+
+    @Test func defaultGatewayFromRouteTable() {
+        let table = """
+        Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT
+        eth0\t00000000\t010011AC\t0003\t0\t0\t0\t00000000\t0\t0\t0
+        eth0\t000011AC\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0
+        """
+        #expect(HostSSH.defaultHost(environment: [:], routeTable: table) == "172.17.0.1")
+        #expect(HostSSH.defaultHost(environment: ["SPIN_HOST_SSH_HOST": "host.docker.internal"], routeTable: table) == "host.docker.internal")
+        #expect(HostSSH.defaultHost(environment: [:], routeTable: "") == nil)
+    }
+}
