@@ -4,14 +4,14 @@ import JupyterProtocol
 import XCTest
 
 final class HTTPCellOutputTests: XCTestCase {
-    func response(_ body: String, type: String?, status: Int = 200) -> HTTPResponse {
+    func response(_ body: String, type: String?, status: Int = 200) -> HTTPCellResponse {
         response(Array(body.utf8), type: type, status: status)
     }
 
-    func response(_ body: [UInt8], type: String?, status: Int = 200) -> HTTPResponse {
-        HTTPResponse(
+    func response(_ body: [UInt8], type: String?, status: Int = 200) -> HTTPCellResponse {
+        HTTPCellResponse(
             status: status, reason: "OK", httpVersion: "1.1",
-            headers: type.map { [HTTPHeader(name: "Content-Type", value: $0)] } ?? [], body: body,
+            headers: type.map { [HTTPCellHeader(name: "Content-Type", value: $0)] } ?? [], body: body,
             effectiveURL: "https://user:pw@h/x?key=secret"
         )
     }
@@ -21,7 +21,7 @@ final class HTTPCellOutputTests: XCTestCase {
         redirected.redirectCount = 2
         let output = HTTPCellOutput(response: redirected)
         XCTAssertEqual(output.statusDisplay, ["text/plain": "HTTP/1.1 200 OK\nContent-Type: application/json\n(after 2 redirects: https://h/x)"])
-        let http2 = HTTPCellOutput(response: HTTPResponse(status: 204, httpVersion: "2"))
+        let http2 = HTTPCellOutput(response: HTTPCellResponse(status: 204, httpVersion: "2"))
         XCTAssertEqual(http2.statusDisplay, ["text/plain": "HTTP/2 204"])
     }
 
@@ -84,9 +84,9 @@ final class HTTPCellOutputTests: XCTestCase {
     func testEndToEndFromTheLocalServer() async throws {
         let server = try HTTPTestServer.require()
         let transfer = CurlTransfer(tls: try TLSVerification.fromEnvironment([TLSVerification.environmentVariable: server.caFile]))
-        let png = try await transfer.perform(HTTPRequest(method: "GET", url: server.url("/png")))
+        let png = try await transfer.perform(HTTPCellRequest(method: "GET", url: server.url("/png")))
         XCTAssertNotNil(HTTPCellOutput(response: png).result["image/png"])
-        let sniffed = try await transfer.perform(HTTPRequest(method: "GET", url: server.url("/json-as-text")))
+        let sniffed = try await transfer.perform(HTTPCellRequest(method: "GET", url: server.url("/json-as-text")))
         XCTAssertEqual(HTTPCellOutput(response: sniffed).value, .json(["k": true]))
     }
 }

@@ -2,7 +2,7 @@ import CellProcessors
 import XCTest
 
 final class HTTPCellSourceTests: XCTestCase {
-    func parse(_ source: String, _ defaults: HTTPRequestDefaults? = nil) throws(HTTPCellError) -> HTTPRequest {
+    func parse(_ source: String, _ defaults: HTTPRequestDefaults? = nil) throws(HTTPCellError) -> HTTPCellRequest {
         try HTTPCellSource.parse(source).request(defaults: defaults)
     }
 
@@ -29,7 +29,7 @@ final class HTTPCellSourceTests: XCTestCase {
         XCTAssertEqual(request.method, "POST")
         XCTAssertEqual(request.url, "https://api.example.com/orders")
         XCTAssertEqual(request.headers, [
-            HTTPHeader(name: "X-Trace", value: "abc"), HTTPHeader(name: "Accept", value: "application/json"),
+            HTTPCellHeader(name: "X-Trace", value: "abc"), HTTPCellHeader(name: "Accept", value: "application/json"),
         ])
         XCTAssertEqual(String(decoding: request.body, as: UTF8.self), "{\"a\": 1}\nsecond line")
     }
@@ -58,7 +58,7 @@ final class HTTPCellSourceTests: XCTestCase {
         XCTAssertNil(try parse("POST http://h/\n\na=1").headers.first(named: "content-type"))
         XCTAssertNil(try parse("POST http://h/\n\n{not json").headers.first(named: "content-type"))
         let given = try parse("POST http://h/\nContent-Type: text/plain\n\n{\"a\":1}")
-        XCTAssertEqual(given.headers, [HTTPHeader(name: "Content-Type", value: "text/plain")])
+        XCTAssertEqual(given.headers, [HTTPCellHeader(name: "Content-Type", value: "text/plain")])
     }
 
     func testEmptySource() {
@@ -113,7 +113,7 @@ final class HTTPCellSourceTests: XCTestCase {
         let defaults = HTTPRequestDefaults(baseURL: "https://api.example.com", headers: ["Authorization": "Bearer k", "Accept": "text/csv"])
         let request = try parse("GET /a\naccept: application/json", defaults)
         XCTAssertEqual(request.headers, [
-            HTTPHeader(name: "Authorization", value: "Bearer k"), HTTPHeader(name: "accept", value: "application/json"),
+            HTTPCellHeader(name: "Authorization", value: "Bearer k"), HTTPCellHeader(name: "accept", value: "application/json"),
         ])
     }
 

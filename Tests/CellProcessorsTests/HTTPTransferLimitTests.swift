@@ -13,7 +13,7 @@ final class HTTPTransferLimitTests: XCTestCase {
     }
 
     func failure(_ transfer: CurlTransfer, _ url: String) async -> HTTPCellError? {
-        let request = HTTPRequest(method: "GET", url: url, headers: [HTTPHeader(name: "Authorization", value: secret)])
+        let request = HTTPCellRequest(method: "GET", url: url, headers: [HTTPCellHeader(name: "Authorization", value: secret)])
         do {
             _ = try await transfer.perform(request)
             XCTFail("\(url) should have failed")
@@ -47,19 +47,19 @@ final class HTTPTransferLimitTests: XCTestCase {
     func testOtherMethods() async throws {
         let server = try HTTPTestServer.require()
         for method in ["GET", "POST", "PUT", "DELETE", "OPTIONS"] {
-            let response = try await transfer().perform(HTTPRequest(method: method, url: server.url("/echo")))
+            let response = try await transfer().perform(HTTPCellRequest(method: method, url: server.url("/echo")))
             XCTAssertEqual(try JSONCoding.decode(JSONValue.self, from: response.body)["method"], .string(method))
         }
-        let head = try await transfer().perform(HTTPRequest(method: "HEAD", url: server.url("/json")))
+        let head = try await transfer().perform(HTTPCellRequest(method: "HEAD", url: server.url("/json")))
         XCTAssertEqual(head.status, 200)
         XCTAssertEqual(head.body, [])
-        let teapot = try await transfer().perform(HTTPRequest(method: "GET", url: server.url("/status/418")))
+        let teapot = try await transfer().perform(HTTPCellRequest(method: "GET", url: server.url("/status/418")))
         XCTAssertEqual(teapot.status, 418)
     }
 
     func testRedirectIsFollowedAndTheLastResponseKept() async throws {
         let server = try HTTPTestServer.require()
-        let response = try await transfer().perform(HTTPRequest(method: "GET", url: server.url("/redirect")))
+        let response = try await transfer().perform(HTTPCellRequest(method: "GET", url: server.url("/redirect")))
         XCTAssertEqual(response.status, 200)
         XCTAssertEqual(response.redirectCount, 1)
         XCTAssertEqual(response.effectiveURL, server.url("/json"))
@@ -96,7 +96,7 @@ final class HTTPTransferLimitTests: XCTestCase {
 
     func testABodyAtTheLimitIsKept() async throws {
         let server = try HTTPTestServer.require()
-        let response = try await transfer(.init(maxResponseBytes: 256)).perform(HTTPRequest(method: "GET", url: server.url("/binary")))
+        let response = try await transfer(.init(maxResponseBytes: 256)).perform(HTTPCellRequest(method: "GET", url: server.url("/binary")))
         XCTAssertEqual(response.body, Array(0...255))
         let error = await failure(transfer(.init(maxResponseBytes: 255)), server.url("/binary"))
         XCTAssertEqual(error?.code, HTTPCellError.Code.responseTooLarge)
@@ -107,7 +107,7 @@ final class HTTPTransferLimitTests: XCTestCase {
         let transfer = transfer()
         let url = server.url("/slow")
         let started = ContinuousClock.now
-        let task = Task { try await transfer.perform(HTTPRequest(method: "GET", url: url)) }
+        let task = Task { try await transfer.perform(HTTPCellRequest(method: "GET", url: url)) }
         try await Task.sleep(for: .milliseconds(300))
         task.cancel()
         let result = await task.result
@@ -119,7 +119,7 @@ final class HTTPTransferLimitTests: XCTestCase {
         let transfer = transfer()
         let task = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            return try await transfer.perform(HTTPRequest(method: "GET", url: "https://127.0.0.1:1/"))
+            return try await transfer.perform(HTTPCellRequest(method: "GET", url: "https://127.0.0.1:1/"))
         }
         let result = await task.result
         XCTAssertThrowsError(try result.get()) { XCTAssertTrue($0 is CancellationError, "\($0)") }

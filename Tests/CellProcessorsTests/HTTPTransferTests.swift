@@ -16,7 +16,7 @@ final class HTTPTransferTests: XCTestCase {
         return CurlTransfer(tls: try TLSVerification.fromEnvironment(environment), limits: limits)
     }
 
-    func failure(_ transfer: CurlTransfer, _ request: HTTPRequest) async -> HTTPCellError? {
+    func failure(_ transfer: CurlTransfer, _ request: HTTPCellRequest) async -> HTTPCellError? {
         do {
             _ = try await transfer.perform(request)
             XCTFail("\(request.url) should have failed")
@@ -29,7 +29,7 @@ final class HTTPTransferTests: XCTestCase {
         }
     }
 
-    func json(_ response: HTTPResponse) throws -> JSONValue {
+    func json(_ response: HTTPCellResponse) throws -> JSONValue {
         try JSONCoding.decode(JSONValue.self, from: response.body)
     }
 
@@ -39,7 +39,7 @@ final class HTTPTransferTests: XCTestCase {
         let server = try HTTPTestServer.require()
         let transfer = try transfer(nil)
         XCTAssertEqual(transfer.tls, .disabled)
-        let response = try await transfer.perform(HTTPRequest(method: "GET", url: server.url("/json")))
+        let response = try await transfer.perform(HTTPCellRequest(method: "GET", url: server.url("/json")))
         XCTAssertEqual(response.status, 200)
         XCTAssertEqual(response.reason, "OK")
         XCTAssertEqual(response.httpVersion, "1.1")
@@ -54,15 +54,15 @@ final class HTTPTransferTests: XCTestCase {
         let server = try HTTPTestServer.require()
         let transfer = try transfer(server.caFile)
         XCTAssertEqual(transfer.tls, .caFile(server.caFile))
-        let response = try await transfer.perform(HTTPRequest(method: "GET", url: server.url("/json")))
+        let response = try await transfer.perform(HTTPCellRequest(method: "GET", url: server.url("/json")))
         XCTAssertEqual(response.status, 200)
-        let byName = try await transfer.perform(HTTPRequest(method: "GET", url: "https://localhost:\(server.port)/text"))
+        let byName = try await transfer.perform(HTTPCellRequest(method: "GET", url: "https://localhost:\(server.port)/text"))
         XCTAssertEqual(String(decoding: byName.body, as: UTF8.self), "plain text é")
     }
 
     func testAnUnrelatedCAFileFailsClearly() async throws {
         let server = try HTTPTestServer.require()
-        let error = await failure(try transfer(server.unrelatedCAFile), HTTPRequest(method: "GET", url: server.url("/json")))
+        let error = await failure(try transfer(server.unrelatedCAFile), HTTPCellRequest(method: "GET", url: server.url("/json")))
         XCTAssertEqual(error?.code, HTTPCellError.Code.certificateUntrusted)
         XCTAssertTrue(error?.message.contains("The server's certificate at 127.0.0.1:\(server.port) is not trusted by REQUESTS_CA_BUNDLE=\(server.unrelatedCAFile)") ?? false, error?.message ?? "")
     }
@@ -71,13 +71,13 @@ final class HTTPTransferTests: XCTestCase {
         let server = try HTTPTestServer.require()
         let transfer = try transfer(server.caDirectory)
         XCTAssertEqual(transfer.tls, .caDirectory(server.caDirectory))
-        let response = try await transfer.perform(HTTPRequest(method: "GET", url: server.url("/json")))
+        let response = try await transfer.perform(HTTPCellRequest(method: "GET", url: server.url("/json")))
         XCTAssertEqual(response.status, 200)
     }
 
     func testARehashedDirectoryWithAnUnrelatedCAFails() async throws {
         let server = try HTTPTestServer.require()
-        let error = await failure(try transfer(server.unrelatedCADirectory), HTTPRequest(method: "GET", url: server.url("/json")))
+        let error = await failure(try transfer(server.unrelatedCADirectory), HTTPCellRequest(method: "GET", url: server.url("/json")))
         XCTAssertEqual(error?.code, HTTPCellError.Code.certificateUntrusted)
         XCTAssertTrue(error?.message.contains("REQUESTS_CA_BUNDLE=\(server.unrelatedCADirectory)") ?? false)
     }
@@ -93,7 +93,7 @@ final class HTTPTransferTests: XCTestCase {
         setenv("SSL_CERT_DIR", server.caDirectory, 1)
         setenv("CURL_CA_BUNDLE", server.caFile, 1)
         for bundle in [server.unrelatedCAFile, server.unrelatedCADirectory] {
-            let error = await failure(try transfer(bundle), HTTPRequest(method: "GET", url: server.url("/json")))
+            let error = await failure(try transfer(bundle), HTTPCellRequest(method: "GET", url: server.url("/json")))
             XCTAssertEqual(error?.code, HTTPCellError.Code.certificateUntrusted, bundle)
         }
     }

@@ -2,7 +2,7 @@ import CCurl
 
 extension CurlEasy {
     /// Sets everything for `request` except the callbacks.
-    func configure(_ request: HTTPRequest, tls: TLSVerification, limits: CurlTransfer.Limits) throws(OptionRefused) {
+    func configure(_ request: HTTPCellRequest, tls: TLSVerification, limits: CurlTransfer.Limits) throws(OptionRefused) {
         try set(CURLOPT_URL, request.url)
         try set(CURLOPT_PROTOCOLS_STR, "http,https")
         try set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
@@ -21,7 +21,7 @@ extension CurlEasy {
         try configureTLS(tls)
     }
 
-    func configureMethod(_ request: HTTPRequest) throws(OptionRefused) {
+    func configureMethod(_ request: HTTPCellRequest) throws(OptionRefused) {
         switch request.method {
         case "GET" where request.body.isEmpty:
             try set(CURLOPT_HTTPGET, 1)
@@ -67,7 +67,7 @@ extension CurlEasy {
     /// `Name: value` lines; an empty value is written `Name;` (libcurl would drop
     /// `Name:`), and `Expect:` switches off libcurl's `100-continue` wait unless the
     /// cell asked for an Expect header itself.
-    static func headerLines(_ request: HTTPRequest) -> [String] {
+    static func headerLines(_ request: HTTPCellRequest) -> [String] {
         var lines = request.headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
         if !request.headers.contains(named: "Expect") { lines.append("Expect:") }
         return lines

@@ -8,7 +8,7 @@ struct CurlFailure {
     let code: CURLcode
     let easy: CurlEasy
     let state: CurlTransferState
-    let request: HTTPRequest
+    let request: HTTPCellRequest
     let tls: TLSVerification
     let limits: CurlTransfer.Limits
 

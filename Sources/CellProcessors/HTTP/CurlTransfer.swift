@@ -1,6 +1,6 @@
 import Foundation
 
-/// Sends one ``HTTPRequest`` with libcurl and returns the final ``HTTPResponse``.
+/// Sends one ``HTTPCellRequest`` with libcurl and returns the final ``HTTPCellResponse``.
 ///
 /// The blocking libcurl work runs on a thread of its own (never on Swift's
 /// cooperative pool) driving a `curl_multi` handle, so that cancelling the calling
@@ -48,12 +48,12 @@ public struct CurlTransfer: Sendable {
     /// Performs `request`. Throws ``HTTPCellError`` when it fails and
     /// `CancellationError` when the calling task is cancelled (promptly: the
     /// transfer is aborted, not awaited).
-    public func perform(_ request: HTTPRequest) async throws -> HTTPResponse {
+    public func perform(_ request: HTTPCellRequest) async throws -> HTTPCellResponse {
         try Task.checkCancellation()
         let signal = CurlCancelSignal()
         let worker = CurlWorker(request: request, tls: tls, limits: limits, signal: signal)
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPCellResponse, any Error>) in
                 let thread = Thread { continuation.resume(with: worker.run()) }
                 thread.name = "spin-http"
                 thread.start()

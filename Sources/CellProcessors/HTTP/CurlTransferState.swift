@@ -10,7 +10,7 @@ final class CurlTransferState {
     let maxHeaderBytes: Int
     let signal: CurlCancelSignal
     private(set) var body: [UInt8] = []
-    private(set) var headers: [HTTPHeader] = []
+    private(set) var headers: [HTTPCellHeader] = []
     private(set) var statusLine = ""
     private(set) var overflow: Overflow?
     private var headerBytes = 0
@@ -46,9 +46,9 @@ final class CurlTransferState {
             headers = []
             body = []
         } else if let first = bytes.first, first == 0x20 || first == 0x09, !headers.isEmpty {
-            headers[headers.count - 1].value += " " + line.trimmingSpaces
+            headers[headers.count - 1].value += " " + line.httpTrimmedSpaces
         } else if let colon = line.firstIndex(of: ":") {
-            headers.append(HTTPHeader(name: String(line[..<colon]), value: String(line[line.index(after: colon)...]).trimmingSpaces))
+            headers.append(HTTPCellHeader(name: String(line[..<colon]), value: String(line[line.index(after: colon)...]).httpTrimmedSpaces))
         }
         return true
     }
@@ -61,7 +61,7 @@ final class CurlTransferState {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    var httpTrimmedSpaces: String {
         var scalars = Substring(self).unicodeScalars
         while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
         while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }

@@ -4,7 +4,7 @@ import Foundation
 /// The body of a transfer thread: set up the easy handle, drive it with a multi
 /// handle until done or cancelled, and turn the outcome into a result.
 struct CurlWorker: Sendable {
-    let request: HTTPRequest
+    let request: HTTPCellRequest
     let tls: TLSVerification
     let limits: CurlTransfer.Limits
     let signal: CurlCancelSignal
@@ -12,7 +12,7 @@ struct CurlWorker: Sendable {
     /// Milliseconds a poll waits when nothing happens; cancellation wakes it earlier.
     static let pollMilliseconds: Int32 = 1000
 
-    func run() -> Result<HTTPResponse, any Error> {
+    func run() -> Result<HTTPCellResponse, any Error> {
         guard let easy = CurlEasy() else {
             return .failure(CurlFailure.internalError("create a libcurl handle"))
         }
@@ -57,8 +57,8 @@ struct CurlWorker: Sendable {
         return CURLE_GOT_NOTHING
     }
 
-    private func response(_ easy: CurlEasy, _ state: CurlTransferState) -> HTTPResponse {
-        HTTPResponse(
+    private func response(_ easy: CurlEasy, _ state: CurlTransferState) -> HTTPCellResponse {
+        HTTPCellResponse(
             status: easy.long(CURLINFO_RESPONSE_CODE),
             reason: state.reason,
             httpVersion: Self.versionText(easy.long(CURLINFO_HTTP_VERSION)),

@@ -31,14 +31,14 @@ public struct HTTPCellOutput: Sendable, Hashable {
 
     static let imageTypes: Set<String> = ["image/png", "image/jpeg", "image/gif"]
 
-    public init(response: HTTPResponse, limits: Limits = Limits()) {
+    public init(response: HTTPCellResponse, limits: Limits = Limits()) {
         statusDisplay = ["text/plain": .string(Self.statusText(response))]
         let mediaType = response.mediaType
         value = HTTPBodyValue.classify(response.body, mediaType: mediaType, charset: Self.charset(response))
         result = Self.bundle(value, mediaType: mediaType, limits: limits)
     }
 
-    static func statusText(_ response: HTTPResponse) -> String {
+    static func statusText(_ response: HTTPCellResponse) -> String {
         var lines = ["HTTP/\(response.httpVersion) \(response.status)" + (response.reason.isEmpty ? "" : " \(response.reason)")]
         lines += response.headers.map { "\($0.name): \($0.value)" }
         if response.redirectCount > 0 {
@@ -89,7 +89,7 @@ public struct HTTPCellOutput: Sendable, Hashable {
     }
 
     /// The `charset` parameter of `Content-Type`, if any.
-    static func charset(_ response: HTTPResponse) -> String? {
+    static func charset(_ response: HTTPCellResponse) -> String? {
         guard let value = response.headers.first(named: "Content-Type") else { return nil }
         for parameter in value.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1)

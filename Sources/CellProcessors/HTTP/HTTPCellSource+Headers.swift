@@ -1,7 +1,7 @@
 extension HTTPCellSource {
     /// Parses one `Name: value` line. Messages name the line and, once it is known
     /// to be a token, the header name, never the value.
-    static func header(_ line: Substring, lineNumber: Int) throws(HTTPCellError) -> HTTPHeader {
+    static func header(_ line: Substring, lineNumber: Int) throws(HTTPCellError) -> HTTPCellHeader {
         if let first = line.utf8.first, first == 0x20 || first == 0x09 {
             throw HTTPCellError(code: HTTPCellError.Code.badHeader, message: "Line \(lineNumber) starts with whitespace: folded header lines are not supported; put each header on one line as `Name: value` (end the headers with an empty line before the body).")
         }
@@ -13,7 +13,7 @@ extension HTTPCellSource {
             throw HTTPCellError(code: HTTPCellError.Code.badHeader, message: "Line \(lineNumber): the header name before the colon is not a valid token (letters, digits and !#$%&'*+-.^_`|~ only, no spaces).")
         }
         let value = String(line[line.index(after: colon)...])
-        return HTTPHeader(name: name, value: try checkedValue(value, name: name, origin: "line \(lineNumber)"))
+        return HTTPCellHeader(name: name, value: try checkedValue(value, name: name, origin: "line \(lineNumber)"))
     }
 
     /// A header value with surrounding spaces and tabs removed, refused when it

@@ -7,16 +7,16 @@ extension HTTPCellSource {
     /// `Content-Type: application/json` added when the body is a JSON object or array
     /// and no `Content-Type` was given (libcurl would otherwise send
     /// `application/x-www-form-urlencoded`).
-    public func request(defaults: HTTPRequestDefaults? = nil) throws(HTTPCellError) -> HTTPRequest {
+    public func request(defaults: HTTPRequestDefaults? = nil) throws(HTTPCellError) -> HTTPCellRequest {
         let (url, sameOrigin) = try resolvedURL(defaults: defaults)
         var merged = headers
         if let defaults, sameOrigin {
             merged = try Self.merge(defaults.headers, under: headers)
         }
         if !body.isEmpty, !merged.contains(named: "Content-Type"), Self.looksLikeJSONDocument(body) {
-            merged.append(HTTPHeader(name: "Content-Type", value: "application/json"))
+            merged.append(HTTPCellHeader(name: "Content-Type", value: "application/json"))
         }
-        return HTTPRequest(method: method, url: url, headers: merged, body: body)
+        return HTTPCellRequest(method: method, url: url, headers: merged, body: body)
     }
 
     /// The absolute URL, and whether it is on the base URL's origin (or there is none).
@@ -32,7 +32,7 @@ extension HTTPCellSource {
             throw HTTPCellError(code: HTTPCellError.Code.badURL, message: "The URL starts with // and has no scheme; write it as https://… .")
         }
         guard base != nil, let baseText = defaults?.baseURL else {
-            throw HTTPCellError(code: HTTPCellError.Code.relativeURL, message: "The URL '\(String(url.prefix(80)).debugEscaped)' is relative: write an absolute http:// or https:// URL, or choose an http connection with a base_url.")
+            throw HTTPCellError(code: HTTPCellError.Code.relativeURL, message: "The URL '\(String(url.prefix(80)).httpEscapedControls)' is relative: write an absolute http:// or https:// URL, or choose an http connection with a base_url.")
         }
         let joined = HTTPURLText.join(base: baseText, relative: url)
         _ = try HTTPURLText.absolute(joined, role: "URL (base_url + the cell's path)")
@@ -40,14 +40,14 @@ extension HTTPCellSource {
     }
 
     /// Defaults first (sorted by name, for a stable order), minus those the cell overrides.
-    static func merge(_ defaults: [String: String], under cell: [HTTPHeader]) throws(HTTPCellError) -> [HTTPHeader] {
+    static func merge(_ defaults: [String: String], under cell: [HTTPCellHeader]) throws(HTTPCellError) -> [HTTPCellHeader] {
         let overridden = Set(cell.map { $0.name.lowercased() })
-        var merged: [HTTPHeader] = []
+        var merged: [HTTPCellHeader] = []
         for (name, value) in defaults.sorted(by: { $0.key < $1.key }) where !overridden.contains(name.lowercased()) {
             guard isToken(name) else {
-                throw HTTPCellError(code: HTTPCellError.Code.badHeader, message: "The connection's header name '\(String(name.prefix(64)).debugEscaped)' is not a valid token; fix the connection.")
+                throw HTTPCellError(code: HTTPCellError.Code.badHeader, message: "The connection's header name '\(String(name.prefix(64)).httpEscapedControls)' is not a valid token; fix the connection.")
             }
-            merged.append(HTTPHeader(name: name, value: try checkedValue(value, name: name, origin: "from the connection")))
+            merged.append(HTTPCellHeader(name: name, value: try checkedValue(value, name: name, origin: "from the connection")))
         }
         return merged + cell
     }

@@ -18,10 +18,10 @@ public struct HTTPCellSource: Sendable, Hashable {
     public var method: String
     /// As written: absolute, or relative to a connection's `base_url`.
     public var url: String
-    public var headers: [HTTPHeader]
+    public var headers: [HTTPCellHeader]
     public var body: [UInt8]
 
-    public init(method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8] = []) {
+    public init(method: String, url: String, headers: [HTTPCellHeader] = [], body: [UInt8] = []) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -37,7 +37,7 @@ public struct HTTPCellSource: Sendable, Hashable {
             throw HTTPCellError(code: HTTPCellError.Code.emptySource, message: "The http cell is empty: write `METHOD URL` on its first line, e.g. `GET https://example.com/`.")
         }
         let (method, url) = try requestLine(first, lineNumber: number)
-        var headers: [HTTPHeader] = []
+        var headers: [HTTPCellHeader] = []
         while let (line, number) = lines.next(), !line.isEmpty {
             headers.append(try header(line, lineNumber: number))
         }
@@ -64,7 +64,7 @@ public struct HTTPCellSource: Sendable, Hashable {
 
     static func method(_ token: String) throws(HTTPCellError) -> String {
         guard isLetters(token), token.count <= maxMethodLength else {
-            throw HTTPCellError(code: HTTPCellError.Code.badMethod, message: "'\(String(token.prefix(maxMethodLength)).debugEscaped)' is not an HTTP method; use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.")
+            throw HTTPCellError(code: HTTPCellError.Code.badMethod, message: "'\(String(token.prefix(maxMethodLength)).httpEscapedControls)' is not an HTTP method; use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.")
         }
         let upper = token.uppercased()
         if upper == "CONNECT" {
@@ -80,7 +80,7 @@ public struct HTTPCellSource: Sendable, Hashable {
 
 extension String {
     /// Control characters shown as escapes, for echoing short user text in messages.
-    var debugEscaped: String {
+    var httpEscapedControls: String {
         String(String.UnicodeScalarView(unicodeScalars.flatMap { scalar -> [Unicode.Scalar] in
             scalar.value < 0x20 || scalar.value == 0x7F ? Array(scalar.escaped(asASCII: true).unicodeScalars) : [scalar]
         }))

@@ -1,5 +1,5 @@
 /// One header field, as sent or received. Order and duplicates are kept.
-public struct HTTPHeader: Sendable, Hashable {
+public struct HTTPCellHeader: Sendable, Hashable {
     public var name: String
     public var value: String
 
@@ -9,7 +9,7 @@ public struct HTTPHeader: Sendable, Hashable {
     }
 }
 
-extension [HTTPHeader] {
+extension [HTTPCellHeader] {
     /// The value of the first header called `name` (compared case-insensitively).
     public func first(named name: String) -> String? {
         first { $0.name.lowercased() == name.lowercased() }?.value

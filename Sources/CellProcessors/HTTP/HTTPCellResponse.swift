@@ -1,7 +1,7 @@
 import Foundation
 
 /// What came back: the last response after any redirects.
-public struct HTTPResponse: Sendable, Hashable {
+public struct HTTPCellResponse: Sendable, Hashable {
     /// The status code, e.g. 200.
     public var status: Int
     /// The reason phrase of the status line ("OK"); empty for HTTP/2.
@@ -9,7 +9,7 @@ public struct HTTPResponse: Sendable, Hashable {
     /// "1.0", "1.1", "2" or "3".
     public var httpVersion: String
     /// The headers of the last response, in the order received.
-    public var headers: [HTTPHeader]
+    public var headers: [HTTPCellHeader]
     /// The body, decoded from any `Content-Encoding` libcurl supports.
     public var body: [UInt8]
     /// The URL of the last request after redirects.
@@ -20,7 +20,7 @@ public struct HTTPResponse: Sendable, Hashable {
     public var totalTime: Double
 
     public init(
-        status: Int, reason: String = "", httpVersion: String = "1.1", headers: [HTTPHeader] = [],
+        status: Int, reason: String = "", httpVersion: String = "1.1", headers: [HTTPCellHeader] = [],
         body: [UInt8] = [], effectiveURL: String = "", redirectCount: Int = 0, totalTime: Double = 0
     ) {
         self.status = status
