@@ -102,6 +102,13 @@ final class HTTPTransferLimitTests: XCTestCase {
         XCTAssertEqual(error?.code, HTTPCellError.Code.responseTooLarge)
     }
 
+    func testHeadersOverTheirLimitAreRefused() async throws {
+        let server = try HTTPTestServer.require()
+        let error = await failure(transfer(.init(maxHeaderBytes: 64)), server.url("/json"))
+        XCTAssertEqual(error?.code, HTTPCellError.Code.responseTooLarge)
+        XCTAssertTrue(error?.message.contains("headers") ?? false, error?.message ?? "")
+    }
+
     func testCancellationAbortsASlowRequestPromptly() async throws {
         let server = try HTTPTestServer.require()
         let transfer = transfer()

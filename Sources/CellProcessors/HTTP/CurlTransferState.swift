@@ -27,6 +27,11 @@ final class CurlTransferState {
             overflow = .body
             return false
         }
+        // Grow by doubling, but never reserve past the limit.
+        let needed = body.count + chunk.count
+        if needed > body.capacity {
+            body.reserveCapacity(min(max(needed, body.capacity * 2), maxBody))
+        }
         body.append(contentsOf: chunk)
         return true
     }
