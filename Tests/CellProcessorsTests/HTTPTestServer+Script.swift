@@ -63,6 +63,12 @@ extension HTTPTestServer {
                     self.send(418, b"teapot", "text/plain")
                 elif path == "/redirect":
                     self.send(302, b"moved", "text/plain", [("Location", "/json")])
+                elif path == "/redirect-cross":
+                    self.send(307, b"", "text/plain", [("Location", "https://localhost:%d/echo" % self.server.server_address[1])])
+                elif path == "/redirect-same":
+                    self.send(307, b"", "text/plain", [("Location", "/echo")])
+                elif path == "/see-other":
+                    self.send(303, b"", "text/plain", [("Location", "/echo")])
                 elif path == "/redirect-file":
                     self.send(302, b"", "text/plain", [("Location", "file:///etc/passwd")])
                 elif path.startswith("/loop"):

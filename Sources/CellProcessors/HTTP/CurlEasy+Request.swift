@@ -2,15 +2,16 @@ import CCurl
 
 extension CurlEasy {
     /// Sets everything for `request` except the callbacks.
-    func configure(_ request: HTTPCellRequest, tls: TLSVerification, limits: CurlTransfer.Limits) throws(OptionRefused) {
+    /// Redirects are not followed here (see ``HTTPRedirect``); `timeout` is what is
+    /// left of the total.
+    func configure(_ request: HTTPCellRequest, tls: TLSVerification, limits: CurlTransfer.Limits, timeout: Double) throws(OptionRefused) {
         try set(CURLOPT_URL, request.url)
         try set(CURLOPT_PROTOCOLS_STR, "http,https")
         try set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         try set(CURLOPT_NOSIGNAL, 1)
-        try set(CURLOPT_FOLLOWLOCATION, 1)
-        try set(CURLOPT_MAXREDIRS, limits.maxRedirects)
+        try set(CURLOPT_FOLLOWLOCATION, 0)
         try set(CURLOPT_CONNECTTIMEOUT_MS, Int(limits.connectTimeout * 1000))
-        try set(CURLOPT_TIMEOUT_MS, Int(limits.totalTimeout * 1000))
+        try set(CURLOPT_TIMEOUT_MS, max(1, Int(timeout * 1000)))
         // Refuses early when Content-Length is already too large; the write callback
         // enforces the limit for bodies without one (and after decoding).
         try set(CURLOPT_MAXFILESIZE_LARGE, large: Int64(limits.maxResponseBytes))

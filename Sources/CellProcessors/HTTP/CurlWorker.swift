@@ -13,25 +13,51 @@ struct CurlWorker: Sendable {
     static let pollMilliseconds: Int32 = 1000
 
     func run() -> Result<HTTPCellResponse, any Error> {
-        guard let easy = CurlEasy() else {
-            return .failure(CurlFailure.internalError("create a libcurl handle"))
+        Result { try follow() }
+    }
+
+    /// Sends `request`, then each redirect target (see ``HTTPRedirect``), within one
+    /// total deadline.
+    private func follow() throws -> HTTPCellResponse {
+        let deadline = ContinuousClock.now + .milliseconds(Int(limits.totalTimeout * 1000))
+        var current = request
+        var redirects = 0
+        var totalTime = 0.0
+        while true {
+            let left = (deadline - ContinuousClock.now).components
+            let remaining = max(0.001, Double(left.seconds) + Double(left.attoseconds) * 1e-18)
+            var (response, location) = try hop(current, timeout: remaining)
+            totalTime += response.totalTime
+            guard HTTPRedirect.statuses.contains(response.status), !location.isEmpty else {
+                response.redirectCount = redirects
+                response.totalTime = totalTime
+                return response
+            }
+            guard redirects < limits.maxRedirects else { throw HTTPRedirect.tooMany(limits.maxRedirects, lastURL: location) }
+            current = try HTTPRedirect.next(after: current, status: response.status, location: location)
+            redirects += 1
         }
+    }
+
+    /// One request without following redirects: the response and the absolute
+    /// redirect target libcurl computed from `Location` ("" when none).
+    private func hop(_ request: HTTPCellRequest, timeout: Double) throws -> (HTTPCellResponse, String) {
+        guard let easy = CurlEasy() else { throw CurlFailure.internalError("create a libcurl handle") }
         defer { easy.close() }
         let state = CurlTransferState(maxBody: limits.maxResponseBytes, maxHeaderBytes: limits.maxHeaderBytes, signal: signal)
         do {
-            try easy.configure(request, tls: tls, limits: limits)
+            try easy.configure(request, tls: tls, limits: limits, timeout: timeout)
             try easy.install(state)
         } catch {
             let reason = String(cString: curl_easy_strerror(error.code))
-            return .failure(CurlFailure.internalError("set libcurl option \(error.option.rawValue) (\(reason); \(CurlLibrary.version))"))
+            throw CurlFailure.internalError("set libcurl option \(error.option.rawValue) (\(reason); \(CurlLibrary.version))")
         }
         let code = withExtendedLifetime(state) { drive(easy) }
-        if signal.isCancelled { return .failure(CancellationError()) }
+        if signal.isCancelled { throw CancellationError() }
         guard code == CURLE_OK else {
-            let failure = CurlFailure(code: code, easy: easy, state: state, request: request, tls: tls, limits: limits)
-            return .failure(failure.error)
+            throw CurlFailure(code: code, easy: easy, state: state, request: request, tls: tls, limits: limits).error
         }
-        return .success(response(easy, state))
+        return (response(easy, state), easy.string(CURLINFO_REDIRECT_URL))
     }
 
     /// Runs the transfer to its end; `CURLE_ABORTED_BY_CALLBACK` when cancelled.
@@ -65,7 +91,6 @@ struct CurlWorker: Sendable {
             headers: state.headers,
             body: state.body,
             effectiveURL: easy.string(CURLINFO_EFFECTIVE_URL),
-            redirectCount: easy.long(CURLINFO_REDIRECT_COUNT),
             totalTime: Double(easy.large(CURLINFO_TOTAL_TIME_T)) / 1_000_000
         )
     }
