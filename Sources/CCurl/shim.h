@@ -23,4 +23,29 @@ static inline CURLcode spin_curl_setopt_callback(CURL *handle, CURLoption option
 static inline CURLcode spin_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+/* Added for the http cell's transfer (CellProcessors/HTTP). */
+static inline CURLcode spin_curl_global_init_default(void) {
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+static inline CURLcode spin_curl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+typedef int (*spin_curl_xferinfo_callback)(void *context, curl_off_t dltotal, curl_off_t dlnow,
+                                           curl_off_t ultotal, curl_off_t ulnow);
+static inline CURLcode spin_curl_setopt_xferinfo(CURL *handle, spin_curl_xferinfo_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, value);
+}
+static inline CURLcode spin_curl_getinfo_string(CURL *handle, CURLINFO info, const char **value) {
+    char *result = NULL;
+    CURLcode code = curl_easy_getinfo(handle, info, &result);
+    *value = result;
+    return code;
+}
+static inline CURLcode spin_curl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+/* CURLMsg's result lives in a union; read it in C. */
+static inline CURLcode spin_curl_msg_result(const CURLMsg *message) {
+    return message->data.result;
+}
 #endif

@@ -1,0 +1,13 @@
+import CCurl
+
+/// `curl_global_init`, exactly once per process, before the first handle.
+enum CurlLibrary {
+    private static let initialized: Bool = spin_curl_global_init_default() == CURLE_OK
+
+    static func ensureInitialized() -> Bool { initialized }
+
+    /// "libcurl/7.88.1 OpenSSL/3.0.… …", for logs.
+    static var version: String {
+        curl_version().map { String(cString: $0) } ?? "libcurl"
+    }
+}
