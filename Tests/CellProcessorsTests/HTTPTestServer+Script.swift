@@ -91,12 +91,19 @@ extension HTTPTestServer {
         context.load_cert_chain("server.pem", "server.key")
         server.socket = context.wrap_socket(server.socket, server_side=True)
 
+        wrong = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        wrong.daemon_threads = True
+        wrong_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        wrong_context.load_cert_chain("wrong.pem", "wrong.key")
+        wrong.socket = wrong_context.wrap_socket(wrong.socket, server_side=True)
+        threading.Thread(target=wrong.serve_forever, daemon=True).start()
+
         def watch_parent():
             sys.stdin.read()
             os._exit(0)
 
         threading.Thread(target=watch_parent, daemon=True).start()
-        print(server.server_address[1], flush=True)
+        print(server.server_address[1], wrong.server_address[1], flush=True)
         server.serve_forever()
         """#
 }

@@ -10,6 +10,8 @@ import XCTest
 final class HTTPTestServer: @unchecked Sendable {
     let folder: URL
     let port: Int
+    /// Serves a certificate from the test CA issued for `wrong.example` only.
+    let wrongNamePort: Int
     private let process: Process
     private let stdin: Pipe
 
@@ -51,10 +53,10 @@ final class HTTPTestServer: @unchecked Sendable {
             if chunk.isEmpty { throw ServerError(text: "the python server exited before printing its port") }
             line.append(chunk)
         }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw ServerError(text: "the python server printed no port")
-        }
-        self.port = port
+        let ports = String(decoding: line, as: UTF8.self).split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        guard ports.count == 2 else { throw ServerError(text: "the python server printed no ports") }
+        port = ports[0]
+        wrongNamePort = ports[1]
     }
 
     func stop() {
@@ -104,6 +106,9 @@ final class HTTPTestServer: @unchecked Sendable {
         openssl req $EC -keyout server.key -out server.csr -subj "/CN=localhost"
         printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\nextendedKeyUsage=serverAuth\\n' > ext.cnf
         openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf
+        openssl req $EC -keyout wrong.key -out wrong.csr -subj "/CN=wrong.example"
+        printf 'subjectAltName=DNS:wrong.example\\nextendedKeyUsage=serverAuth\\n' > wrong.cnf
+        openssl x509 -req -in wrong.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out wrong.pem -days 2 -extfile wrong.cnf
         mkdir cadir otherdir plain
         cp ca.pem cadir/ && cp other.pem otherdir/ && cp ca.pem plain/
         openssl rehash cadir otherdir

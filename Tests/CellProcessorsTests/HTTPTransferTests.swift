@@ -98,6 +98,14 @@ final class HTTPTransferTests: XCTestCase {
         }
     }
 
+    func testACertificateForAnotherNameFailsClearly() async throws {
+        let server = try HTTPTestServer.require()
+        let error = await failure(try transfer(server.caFile), HTTPCellRequest(method: "GET", url: "https://127.0.0.1:\(server.wrongNamePort)/json"))
+        XCTAssertEqual(error?.code, HTTPCellError.Code.certificateNameMismatch, error?.message ?? "")
+        let unverified = try await transfer(nil).perform(HTTPCellRequest(method: "GET", url: "https://127.0.0.1:\(server.wrongNamePort)/json"))
+        XCTAssertEqual(unverified.status, 200)
+    }
+
     func testBundleConfigurationErrors() throws {
         let server = try HTTPTestServer.require()
         XCTAssertEqual(try TLSVerification.fromEnvironment([TLSVerification.environmentVariable: ""]), .disabled)
