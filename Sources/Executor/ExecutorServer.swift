@@ -50,19 +50,20 @@ public struct ExecutorServer: Sendable {
             connections: cells.store, connectionTester: ConnectionTester(store: cells.store, settings: cells.settings)
         )
         let application = makeApplication(services, registry: registry)
-        let group = ServiceGroup(
-            configuration: .init(
-                // Shut down in reverse order: kernels drain while the sockets
-                // are still open, so clients see their cells finish.
-                services: [
-                    .init(service: application),
-                    .init(service: KernelService(kernels: kernels, journal: journal, grace: configuration.shutdownGrace)),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        var groupConfiguration = ServiceGroupConfiguration(
+            // Shut down in reverse order: kernels drain while the sockets
+            // are still open, so clients see their cells finish.
+            services: [
+                .init(service: application),
+                .init(service: KernelService(kernels: kernels, journal: journal, grace: configuration.shutdownGrace)),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
         )
-        try await group.run()
+        // A client that stopped reading must not hold the runtime up: after
+        // the drain and a margin, what is still open is cancelled.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGrace + 10)
+        try await ServiceGroup(configuration: groupConfiguration).run()
     }
 
     func makeApplication(_ services: ExecutorServices, registry: PrometheusCollectorRegistry) -> some Service {
