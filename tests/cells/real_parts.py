@@ -161,7 +161,7 @@ class HttpsServer:
     def start(self) -> "HttpsServer":
         self.ca = TestCA(self.folder / "ca")
         self.ca.issue()
-        self.unrelated = TestCA(self.folder / "unrelated")
+        self.unrelated = TestCA(self.folder / "unrelated", name="Unrelated Test CA")
         self.ca_dir = self.folder / "ca-dir"
         self.ca_dir.mkdir()
         shutil.copy(self.ca.ca, self.ca_dir / "spin-test-ca.pem")

@@ -19,13 +19,13 @@ def _pem_key(key):
 
 
 class TestCA:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, name: str = "SPIN Test CA"):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.key = ec.generate_private_key(ec.SECP256R1())
         now = datetime.datetime.now(datetime.timezone.utc)
         self.certificate = (
-            x509.CertificateBuilder().subject_name(_name("SPIN Test CA")).issuer_name(_name("SPIN Test CA"))
+            x509.CertificateBuilder().subject_name(_name(name)).issuer_name(_name(name))
             .public_key(self.key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=2))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)

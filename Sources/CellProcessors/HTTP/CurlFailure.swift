@@ -51,6 +51,12 @@ struct CurlFailure {
         case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_ENGINE_NOTFOUND,
             CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS, CURLE_USE_SSL_FAILED, CURLE_SSL_SHUTDOWN_FAILED:
+            if tls != .disabled {
+                // A CA of the same name but another key (a rotated CA) fails
+                // inside the signature check and surfaces here, not as a
+                // verification failure.
+                return make(HTTPCellError.Code.tlsFailed, "The TLS handshake with \(address) failed: is it an https server speaking TLS 1.2 or newer, and is its certificate issued by a CA in \(tls.settingDescription)? (\(detail))")
+            }
             return make(HTTPCellError.Code.tlsFailed, "The TLS handshake with \(address) failed: is it an https server, and does it speak TLS 1.2 or newer? (\(detail))")
         case CURLE_TOO_MANY_REDIRECTS:
             return make(HTTPCellError.Code.tooManyRedirects, "Stopped after following \(limits.maxRedirects) redirects (the last one to \(HTTPURLText.redacted(easy.string(CURLINFO_EFFECTIVE_URL)))): the server is probably redirecting in a loop.")
