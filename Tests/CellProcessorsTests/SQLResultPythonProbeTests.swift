@@ -91,9 +91,11 @@ print(json.dumps(out))
     }
 
     /// Writes `table`, loads it in Python in `mode` (pandas, records, pure), returns what it printed.
-    static func load(_ table: ResultTable, mode: String, folder: String) throws -> Probe {
-        let path = folder + "/rows-\(mode)"
-        try RowsFile.write(table, to: path)
+    static func load(
+        _ table: ResultTable, mode: String, folder: String, path: String? = nil, written: Bool = false
+    ) throws -> Probe {
+        let path = path ?? folder + "/rows-\(mode)"
+        if !written { try RowsFile.write(table, to: path) }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".tmp"))
         let mode_t = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         XCTAssertEqual(mode_t, 0o600)

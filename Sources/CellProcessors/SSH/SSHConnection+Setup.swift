@@ -48,18 +48,25 @@ extension SSHConnection {
     }
 
     /// Maps libssh2's result to an error. Only fixed texts: the key is never described.
+    ///
+    /// libssh2 1.10 reports an unreadable key or a wrong passphrase with several codes
+    /// (FILE, PROTO, OUT_OF_BOUNDARY, PUBLICKEY_UNVERIFIED, …); the server's refusal is
+    /// AUTHENTICATION_FAILED. So: refusal and socket errors are named, the rest is the key.
     func authenticationError(_ result: Int32, target: SSHTarget, key: SSHPrivateKey) -> SSHError {
         switch result {
-        case LIBSSH2_ERROR_FILE:
+        case LIBSSH2_ERROR_AUTHENTICATION_FAILED:
+            return key.kind == .rsa ? .rsaSHA1Refused(target) : .authFailed(target)
+        case LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED where key.kind == .rsa:
+            return .rsaSHA1Refused(target)
+        case LIBSSH2_ERROR_SOCKET_SEND, LIBSSH2_ERROR_SOCKET_RECV, LIBSSH2_ERROR_SOCKET_DISCONNECT,
+             LIBSSH2_ERROR_SOCKET_TIMEOUT, LIBSSH2_ERROR_TIMEOUT, LIBSSH2_ERROR_BAD_SOCKET:
+            return .connectionLost(address, "during authentication: \(lastError())")
+        default:
             if key.isEncrypted { return .badPassphrase(given: !(target.passphrase ?? "").isEmpty) }
             if target.passphrase?.isEmpty == false, key.format != .openSSH {
                 return .badPrivateKey("libssh2 could not read it; check the key and its passphrase")
             }
             return .badPrivateKey("libssh2 could not read it as an ed25519, ECDSA or RSA key")
-        case LIBSSH2_ERROR_AUTHENTICATION_FAILED, LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED:
-            return key.kind == .rsa ? .rsaSHA1Refused(target) : .authFailed(target)
-        default:
-            return .connectionLost(address, "during authentication: \(lastError())")
         }
     }
 }

@@ -22,6 +22,11 @@ struct ColumnStorage: Sendable {
         self.kind = kind
     }
 
+    var approximateByteCount: Int {
+        (validity?.capacity ?? 0) + int64s.capacity * 8 + int32s.capacity * 4 + doubles.capacity * 8
+            + bools.capacity + blob.capacity + ends.capacity * 8
+    }
+
     func isNull(_ row: Int) -> Bool {
         validity.map { $0[row] == 0 } ?? false
     }

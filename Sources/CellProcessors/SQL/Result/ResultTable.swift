@@ -28,6 +28,11 @@ public struct ResultTable: Sendable {
         return storage[column].value(row)
     }
 
+    /// About how many bytes the values take in memory (array capacities).
+    public var approximateByteCount: Int {
+        storage.reduce(0) { $0 + $1.approximateByteCount }
+    }
+
     /// How many nulls `column` holds.
     public func nullCount(column: Int) -> Int {
         storage[column].nullCount

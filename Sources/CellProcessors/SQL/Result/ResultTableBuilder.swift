@@ -50,38 +50,38 @@ public struct ResultTableBuilder: Sendable {
             storage[index].appendNull()
             return
         }
-        if store(value, in: &storage[index]) { return }
+        if Self.store(value, in: &storage[index]) { return }
         if storage[index].kind == .integer, case .float = value {
             storage[index] = storage[index].asFloat()
         } else {
             storage[index] = storage[index].asText()
         }
-        let stored = store(value, in: &storage[index])
+        let stored = Self.store(value, in: &storage[index])
         assert(stored, "float and text columns take every value")
     }
 
     /// Stores `value` (not null) if it fits `column`'s kind; false if it does not.
-    private func store(_ value: CellValue, in column: inout ColumnStorage) -> Bool {
+    private static func store(_ value: CellValue, in column: inout ColumnStorage) -> Bool {
         switch column.kind {
         case .integer:
-            guard let v = Self.integer(value) else { return false }
+            guard let v = integer(value) else { return false }
             column.append(int64: v)
         case .float:
-            guard let v = Self.float(value) else { return false }
+            guard let v = float(value) else { return false }
             column.append(double: v)
         case .boolean:
-            guard let v = Self.boolean(value) else { return false }
+            guard let v = boolean(value) else { return false }
             column.append(bool: v)
         case .text:
             column.append(utf8: CellText.plain(value))
         case .timestamp, .timestampTZ:
-            guard let v = Self.micros(value) else { return false }
+            guard let v = micros(value) else { return false }
             column.append(int64: v)
         case .date:
             guard case .date(let days) = value else { return false }
             column.append(int32: days)
         case .json:
-            guard let v = Self.json(value) else { return false }
+            guard let v = json(value) else { return false }
             column.append(utf8: v)
         case .bytes:
             switch value {

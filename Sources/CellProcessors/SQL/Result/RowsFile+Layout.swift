@@ -48,14 +48,7 @@ extension RowsFile {
                 length += 4
                 continue
             }
-            length += 2
-            for byte in storage.blobSlice(row) {
-                switch byte {
-                case 0x22, 0x5C, 0x0A, 0x0D, 0x09: length += 2
-                case 0..<0x20: length += 6
-                default: length += 1
-                }
-            }
+            length += JSONText.quotedLength(storage.blobSlice(row))
         }
         return length
     }
