@@ -86,10 +86,10 @@ export class ConnectionsPanel {
       el("td", {}, connection.type || ""),
       el("td", { class: "summary" }, summary),
       el("td", {}, secrets.length ? secrets.map((s) => `${s}: set`).join(", ") : "none"),
-      el("td", { class: "actions" },
+      el("td", { class: "actions" }, connection.builtin ? [button("Test", () => this.test(name)), " built in"] : [
         button("Edit", () => this.edit(connection)),
         button("Test", () => this.test(name)),
-        button("Delete", () => this.remove(name), { class: "small danger" })));
+        button("Delete", () => this.remove(name), { class: "small danger" })]));
   }
 
   edit(connection) {
