@@ -9,6 +9,7 @@ import { StatusPanel } from "./status.js";
 
 const $ = (selector) => document.querySelector(selector);
 const REFRESH_MILLIS = 5000;
+let tabShown = () => {};
 
 function showLogin(message = "", kind = "error") {
   $("#app").hidden = true;
@@ -44,7 +45,7 @@ async function signIn(event) {
   return start(runtime);
 }
 
-function setupTabs() {
+function setupTabs(onShow = () => {}) {
   const tabs = [...document.querySelectorAll('[role="tab"]')];
   const select = (tab) => {
     for (const other of tabs) {
@@ -54,6 +55,7 @@ function setupTabs() {
       document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
     }
     tab.focus();
+    onShow(tab.id.replace("tab-", ""));
   };
   tabs.forEach((tab, index) => {
     tab.addEventListener("click", () => select(tab));
@@ -79,6 +81,7 @@ async function start(runtime) {
     Runtime.forget();
     return showLogin(problem.message);
   }
+  tabShown = (name) => ({ kernels, connections })[name]?.refresh();
   await connections.refresh();
   await notebook.start();
   await kernels.refresh();
@@ -87,7 +90,7 @@ async function start(runtime) {
 }
 
 function main() {
-  setupTabs();
+  setupTabs((name) => tabShown(name));
   $("#login-form").addEventListener("submit", signIn);
   $("#sign-out").addEventListener("click", () => {
     Runtime.forget();

@@ -108,7 +108,11 @@ export class Notebook {
   linkChanged({ state, message }) {
     this.linkState.textContent = { open: "connected", connecting: "connecting…", reconnecting: "reconnecting…" }[state] || state;
     this.linkState.dataset.state = state;
-    if (state === "open") say(this.message, "");
+    if (state === "open") {
+      say(this.message, "");
+      // As every Jupyter client does on connect: also makes a fresh kernel report idle.
+      this.channel.send("shell", "kernel_info_request", {});
+    }
     else if (state === "gone") this.useKernel(null);
     else say(this.message, message, state === "refused" ? "error" : "info");
   }
@@ -116,6 +120,7 @@ export class Notebook {
   /** Sends every message of our cells to the cell that asked for it. */
   route(message) {
     if (message.channel === "iopub" && message.msg_type === "status") this.setBusy(message.content.execution_state);
+    if (message.msg_type === "kernel_info_reply") this.kernelLabel.title = `${this.kernelID} · ${message.content.banner || ""}`;
     const parent = message.parent_header && message.parent_header.msg_id;
     const cell = parent && this.cells.find((c) => c.msgID === parent);
     if (!cell) return;

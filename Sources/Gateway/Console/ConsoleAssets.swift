@@ -145,7 +145,7 @@ function unreachable(base, cause) {
         ),
         "app.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "ac5cc59c0b20999e45b67a2077bca046e1d900ad1c4b5ae789b7a5d799de130c",
+            sha256: "f298a3abb7123313615247d1139172e2cb0c70d70e52d6401334b9517dcb523a",
             text: #"""
 // Entry point: sign-in, tabs, periodic refresh of the panels.
 
@@ -158,6 +158,7 @@ import { StatusPanel } from "./status.js";
 
 const $ = (selector) => document.querySelector(selector);
 const REFRESH_MILLIS = 5000;
+let tabShown = () => {};
 
 function showLogin(message = "", kind = "error") {
   $("#app").hidden = true;
@@ -193,7 +194,7 @@ async function signIn(event) {
   return start(runtime);
 }
 
-function setupTabs() {
+function setupTabs(onShow = () => {}) {
   const tabs = [...document.querySelectorAll('[role="tab"]')];
   const select = (tab) => {
     for (const other of tabs) {
@@ -203,6 +204,7 @@ function setupTabs() {
       document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
     }
     tab.focus();
+    onShow(tab.id.replace("tab-", ""));
   };
   tabs.forEach((tab, index) => {
     tab.addEventListener("click", () => select(tab));
@@ -228,6 +230,7 @@ async function start(runtime) {
     Runtime.forget();
     return showLogin(problem.message);
   }
+  tabShown = (name) => ({ kernels, connections })[name]?.refresh();
   await connections.refresh();
   await notebook.start();
   await kernels.refresh();
@@ -236,7 +239,7 @@ async function start(runtime) {
 }
 
 function main() {
-  setupTabs();
+  setupTabs((name) => tabShown(name));
   $("#login-form").addEventListener("submit", signIn);
   $("#sign-out").addEventListener("click", () => {
     Runtime.forget();
@@ -781,7 +784,7 @@ export function say(node, message, kind = "info") {
         ),
         "index.html": ConsoleAsset(
             contentType: "text/html; charset=utf-8",
-            sha256: "b294e1107248656b12ecfd0c2563a737752530997101ee2df696a3c1a60fe264",
+            sha256: "0a8984dfb3de59dcddd20c6715a5d80dfd06b5f21bc33e2bd6ada0beebdc6d3a",
             text: #"""
 <!doctype html>
 <html lang="en">
@@ -790,6 +793,7 @@ export function say(node, message, kind = "info") {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>SPIN Runtime console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="console.css">
 <script type="module" src="app.js"></script>
 </head>
@@ -1116,7 +1120,7 @@ export class KernelsPanel {
         ),
         "notebook.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "22df82b5f863761b4d29ebab2e1b21aa1107f3ae51d7f186485fe1ce71f0c971",
+            sha256: "33885204bf4a50630cb60c8db6546fa0a4f670b27f6598e111a1ef244988ac14",
             text: #"""
 // The notebook: cells bound to one kernel, run in order, outputs routed by
 // parent msg_id, state kept in sessionStorage so a reload catches up through
@@ -1228,7 +1232,11 @@ export class Notebook {
   linkChanged({ state, message }) {
     this.linkState.textContent = { open: "connected", connecting: "connecting…", reconnecting: "reconnecting…" }[state] || state;
     this.linkState.dataset.state = state;
-    if (state === "open") say(this.message, "");
+    if (state === "open") {
+      say(this.message, "");
+      // As every Jupyter client does on connect: also makes a fresh kernel report idle.
+      this.channel.send("shell", "kernel_info_request", {});
+    }
     else if (state === "gone") this.useKernel(null);
     else say(this.message, message, state === "refused" ? "error" : "info");
   }
@@ -1236,6 +1244,7 @@ export class Notebook {
   /** Sends every message of our cells to the cell that asked for it. */
   route(message) {
     if (message.channel === "iopub" && message.msg_type === "status") this.setBusy(message.content.execution_state);
+    if (message.msg_type === "kernel_info_reply") this.kernelLabel.title = `${this.kernelID} · ${message.content.banner || ""}`;
     const parent = message.parent_header && message.parent_header.msg_id;
     const cell = parent && this.cells.find((c) => c.msgID === parent);
     if (!cell) return;
