@@ -84,7 +84,7 @@ async function start(runtime) {
   tabShown = (name) => ({ kernels, connections })[name]?.refresh();
   await connections.refresh();
   await notebook.start();
-  await kernels.refresh();
+  await Promise.all([kernels.refresh(), status.refresh()]);
   setInterval(() => { status.refresh(); kernels.refresh(); }, REFRESH_MILLIS);
   return undefined;
 }

@@ -9,7 +9,7 @@ export const CONNECTION_TYPES = {
   postgres: [
     { name: "url", label: "URL", hint: "postgres://user@host:5432/db?sslmode=require (or the fields below)" },
     { name: "host" }, { name: "port", number: true }, { name: "user" }, { name: "password", secret: true },
-    { name: "database" }, { name: "sslmode", hint: "disable, require, verify-full…" },
+    { name: "database" }, { name: "sslmode", label: "SSL mode", hint: "disable, require, verify-full…" },
   ],
   sqlite: [{ name: "path", hint: "relative paths are under $SPIN_HOME/var/data" }],
   ssh: [
@@ -32,7 +32,7 @@ export class ConnectionsPanel {
   constructor(runtime, root, { onChange } = {}) {
     this.runtime = runtime;
     this.onChange = onChange;
-    this.body = root.querySelector("#connections-body");
+    this.tableBody = root.querySelector("#connections-body");
     this.message = root.querySelector("#connections-message");
     this.form = root.querySelector("#connection-form");
     this.formTitle = root.querySelector("#connection-form-title");
@@ -68,10 +68,10 @@ export class ConnectionsPanel {
   render() {
     if (!this.connections.length) {
       const text = this.available ? "No connections yet. The shell's local connection always exists." : "—";
-      this.body.replaceChildren(el("tr", {}, el("td", { colspan: 5, class: "empty" }, text)));
+      this.tableBody.replaceChildren(el("tr", {}, el("td", { colspan: 5, class: "empty" }, text)));
       return;
     }
-    this.body.replaceChildren(...this.connections.map((c) => this.row(c)));
+    this.tableBody.replaceChildren(...this.connections.map((c) => this.row(c)));
   }
 
   row(connection) {
@@ -120,7 +120,7 @@ export class ConnectionsPanel {
   }
 
   /** The PUT body: non-empty fields; secrets only when typed (empty keeps the stored one). */
-  body() {
+  requestBody() {
     const body = { type: this.typeSelect.value };
     for (const field of CONNECTION_TYPES[body.type]) {
       const value = this.fieldsNode.querySelector(`[name="${field.name}"]`).value.trim();
@@ -140,7 +140,7 @@ export class ConnectionsPanel {
       return;
     }
     try {
-      await this.runtime.put(`${API}/${encodeURIComponent(name)}`, this.body());
+      await this.runtime.put(`${API}/${encodeURIComponent(name)}`, this.requestBody());
       this.form.hidden = true;
       say(this.message, `Connection ${name} saved.`);
     } catch (error) {

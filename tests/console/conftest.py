@@ -58,7 +58,11 @@ def shot(browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def save(name):
+        # The whole page, not only the viewport: grow the window to the content, then restore it.
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(1440, min(max(900, height + 140), 4000))
         browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+        browser.set_window_size(1440, 900)
 
     return save
 

@@ -1,6 +1,14 @@
 """Sign in, see the runtime, run Python cells, manage kernels."""
 
-PNG_1x1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+# A JSON display and a 120x40 PNG made without any imaging library.
+PICTURE = """import struct, zlib
+from IPython.display import JSON, Image, display
+display(JSON({'fruit': 'apple', 'count': 3}))
+w, h = 120, 40
+raw = b''.join(b'\\x00' + b''.join(bytes((2 * x, 6 * y, 200)) for x in range(w)) for y in range(h))
+chunk = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))
+head = struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)
+display(Image(data=b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', head) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b'')))"""
 
 
 def test_sign_in_and_runtime_status(console, runtime, shot):
@@ -25,13 +33,12 @@ def test_python_cells_render_every_output_kind(console, runtime, shot):
     assert console.wait_done(0) == "done"
     assert console.find(".cell-state", console.cell(0)).text == "[1]"
 
-    console.run(1, "import json\nfrom IPython.display import JSON, Image, display\n"
-                   f"display(JSON({{'fruit': 'apple', 'count': 3}}))\ndisplay(Image(data=__import__('base64').b64decode('{PNG_1x1}')))")
+    console.run(1, PICTURE)
     console.wait(lambda: console.find_all("pre.json", console.cell(1)), "JSON output")
     assert '"fruit": "apple"' in console.find("pre.json", console.cell(1)).text
     image = console.wait(lambda: console.find_all("img.image", console.cell(1)), "image output")[0]
     assert image.get_attribute("src").startswith("data:image/png;base64,")
-    assert console.driver.execute_script("return arguments[0].naturalWidth", image) == 1
+    console.wait(lambda: console.driver.execute_script("return arguments[0].naturalWidth", image) == 120, "image decoded")
 
     console.run(2, "print('<b>not bold</b>')\nraise ValueError('bad \\x1b[31mred\\x1b[0m value')")
     console.wait_output(2, "ValueError")

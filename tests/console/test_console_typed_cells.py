@@ -74,6 +74,7 @@ def test_sqlite_cell_through_a_connection_added_in_the_page(console, runtime, sh
                    "db.commit()\nprint('rows written')" % (str(database), HOSTILE))
     console.wait_output(0, "rows written")
     console.run(1, "SELECT name, qty FROM items ORDER BY qty", cell_type="SQL", connection="shop", variable="items_df")
+    assert console.wait_done(1) == "done", console.output(1)
     table = console.wait(lambda: console.find_all("table.result-table", console.cell(1)), "result table")[0]
     assert [th.text for th in table.find_elements("css selector", "thead th")] == ["name", "qty"]
     rows = [[td.text for td in tr.find_elements("css selector", "td")] for tr in table.find_elements("css selector", "tbody tr")]
@@ -87,9 +88,9 @@ def test_sqlite_cell_through_a_connection_added_in_the_page(console, runtime, sh
 def test_http_cell(console, runtime, json_server, shot):
     console.open().sign_in(runtime.token)
     console.run(0, f"GET {json_server}/items.json?q=1\nAccept: application/json", cell_type="HTTP")
+    assert console.wait_done(0) == "done", console.output(0)
     pre = console.wait(lambda: console.find_all("pre.json", console.cell(0)), "JSON output")[0]
     assert '"fruit": "apple"' in pre.text and '"path": "/items.json?q=1"' in pre.text
-    assert console.wait_done(0) == "done"
     shot("http-cell")
 
 

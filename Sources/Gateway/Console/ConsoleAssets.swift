@@ -145,7 +145,7 @@ function unreachable(base, cause) {
         ),
         "app.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "f298a3abb7123313615247d1139172e2cb0c70d70e52d6401334b9517dcb523a",
+            sha256: "d018dfe74c42b4477b08bb547534627bd7f02b0410db783714c25305f03ad409",
             text: #"""
 // Entry point: sign-in, tabs, periodic refresh of the panels.
 
@@ -233,7 +233,7 @@ async function start(runtime) {
   tabShown = (name) => ({ kernels, connections })[name]?.refresh();
   await connections.refresh();
   await notebook.start();
-  await kernels.refresh();
+  await Promise.all([kernels.refresh(), status.refresh()]);
   setInterval(() => { status.refresh(); kernels.refresh(); }, REFRESH_MILLIS);
   return undefined;
 }
@@ -411,7 +411,7 @@ export class Cell {
         ),
         "connections.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "27c2aedee97cd87fe3db3e6577b680accede6f6f829435ee361d6ac2226a5320",
+            sha256: "bc2041185c656b2cc9d86ef6d64f5ad720a2fe31fe72061a035666e0b72868c2",
             text: #"""
 // Connections (SPEC §6): list, add/edit with write-only secret fields, test, delete.
 
@@ -424,7 +424,7 @@ export const CONNECTION_TYPES = {
   postgres: [
     { name: "url", label: "URL", hint: "postgres://user@host:5432/db?sslmode=require (or the fields below)" },
     { name: "host" }, { name: "port", number: true }, { name: "user" }, { name: "password", secret: true },
-    { name: "database" }, { name: "sslmode", hint: "disable, require, verify-full…" },
+    { name: "database" }, { name: "sslmode", label: "SSL mode", hint: "disable, require, verify-full…" },
   ],
   sqlite: [{ name: "path", hint: "relative paths are under $SPIN_HOME/var/data" }],
   ssh: [
@@ -447,7 +447,7 @@ export class ConnectionsPanel {
   constructor(runtime, root, { onChange } = {}) {
     this.runtime = runtime;
     this.onChange = onChange;
-    this.body = root.querySelector("#connections-body");
+    this.tableBody = root.querySelector("#connections-body");
     this.message = root.querySelector("#connections-message");
     this.form = root.querySelector("#connection-form");
     this.formTitle = root.querySelector("#connection-form-title");
@@ -483,10 +483,10 @@ export class ConnectionsPanel {
   render() {
     if (!this.connections.length) {
       const text = this.available ? "No connections yet. The shell's local connection always exists." : "—";
-      this.body.replaceChildren(el("tr", {}, el("td", { colspan: 5, class: "empty" }, text)));
+      this.tableBody.replaceChildren(el("tr", {}, el("td", { colspan: 5, class: "empty" }, text)));
       return;
     }
-    this.body.replaceChildren(...this.connections.map((c) => this.row(c)));
+    this.tableBody.replaceChildren(...this.connections.map((c) => this.row(c)));
   }
 
   row(connection) {
@@ -535,7 +535,7 @@ export class ConnectionsPanel {
   }
 
   /** The PUT body: non-empty fields; secrets only when typed (empty keeps the stored one). */
-  body() {
+  requestBody() {
     const body = { type: this.typeSelect.value };
     for (const field of CONNECTION_TYPES[body.type]) {
       const value = this.fieldsNode.querySelector(`[name="${field.name}"]`).value.trim();
@@ -555,7 +555,7 @@ export class ConnectionsPanel {
       return;
     }
     try {
-      await this.runtime.put(`${API}/${encodeURIComponent(name)}`, this.body());
+      await this.runtime.put(`${API}/${encodeURIComponent(name)}`, this.requestBody());
       this.form.hidden = true;
       say(this.message, `Connection ${name} saved.`);
     } catch (error) {
