@@ -58,16 +58,21 @@ export class Cell {
     this.source.value = saved.source || "";
     this.outputNode = el("div", { class: "outputs", "aria-live": "polite", "aria-label": "Output" });
     this.outputs = new OutputArea(this.outputNode);
+    const button = (verb, label, className, onclick) =>
+      el("button", { type: "button", class: className, dataset: { verb }, onclick }, label);
+    this.buttons = [
+      button("Run", "Run", "run", () => this.notebook.run(this)),
+      button("Move up", "Up", "quiet", () => this.notebook.move(this, -1)),
+      button("Move down", "Down", "quiet", () => this.notebook.move(this, 1)),
+      button("Delete", "Delete", "quiet danger", () => this.notebook.remove(this)),
+    ];
     this.node = el("section", { class: "cell", dataset: { cell: id } },
       el("div", { class: "cell-bar" },
         this.stateBadge,
         el("label", { for: `${id}-type`, class: "field" }, "Type ", this.typeSelect),
         this.connectionLabel, this.variableLabel,
         el("span", { class: "spacer" }),
-        el("button", { type: "button", class: "run", onclick: () => this.notebook.run(this) }, "Run"),
-        el("button", { type: "button", class: "quiet", onclick: () => this.notebook.move(this, -1) }, "Up"),
-        el("button", { type: "button", class: "quiet", onclick: () => this.notebook.move(this, 1) }, "Down"),
-        el("button", { type: "button", class: "quiet danger", onclick: () => this.notebook.remove(this) }, "Delete")),
+        this.buttons),
       el("label", { for: `${id}-src`, class: "visually-hidden" }, "Source"),
       this.source, this.outputNode);
     this.savedConnection = saved.connection;
@@ -80,6 +85,7 @@ export class Cell {
     this.index = index;
     this.node.setAttribute("aria-label", `Cell ${index + 1}`);
     this.source.setAttribute("aria-label", `Cell ${index + 1} source (Shift+Enter runs it)`);
+    for (const button of this.buttons) button.setAttribute("aria-label", `${button.dataset.verb} cell ${index + 1}`);
   }
 
   get type() { return this.typeSelect.value; }

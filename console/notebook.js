@@ -31,6 +31,7 @@ export class Notebook {
     const saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "null") || {};
     for (const cell of saved.cells || [{ type: "python", source: "" }]) this.add(cell);
     this.sessionID = saved.sessionID;
+    this.cells[0].source.focus();
     await this.useKernel(saved.kernelID || null, saved.lastSeq || 0);
   }
 

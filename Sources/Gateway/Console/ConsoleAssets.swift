@@ -262,7 +262,7 @@ main();
         ),
         "cell.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "f2d07b2a5de9ba9b1df2ef5f7eec2c5a635c119acaeecea7209a0506a1ab728e",
+            sha256: "f0d277c2c19e869fe6c6539df8ab860cf980515bed98b73e9ee610094cde2a6d",
             text: #"""
 // One notebook cell: type and connection selectors, source, run state, outputs.
 
@@ -324,16 +324,21 @@ export class Cell {
     this.source.value = saved.source || "";
     this.outputNode = el("div", { class: "outputs", "aria-live": "polite", "aria-label": "Output" });
     this.outputs = new OutputArea(this.outputNode);
+    const button = (verb, label, className, onclick) =>
+      el("button", { type: "button", class: className, dataset: { verb }, onclick }, label);
+    this.buttons = [
+      button("Run", "Run", "run", () => this.notebook.run(this)),
+      button("Move up", "Up", "quiet", () => this.notebook.move(this, -1)),
+      button("Move down", "Down", "quiet", () => this.notebook.move(this, 1)),
+      button("Delete", "Delete", "quiet danger", () => this.notebook.remove(this)),
+    ];
     this.node = el("section", { class: "cell", dataset: { cell: id } },
       el("div", { class: "cell-bar" },
         this.stateBadge,
         el("label", { for: `${id}-type`, class: "field" }, "Type ", this.typeSelect),
         this.connectionLabel, this.variableLabel,
         el("span", { class: "spacer" }),
-        el("button", { type: "button", class: "run", onclick: () => this.notebook.run(this) }, "Run"),
-        el("button", { type: "button", class: "quiet", onclick: () => this.notebook.move(this, -1) }, "Up"),
-        el("button", { type: "button", class: "quiet", onclick: () => this.notebook.move(this, 1) }, "Down"),
-        el("button", { type: "button", class: "quiet danger", onclick: () => this.notebook.remove(this) }, "Delete")),
+        this.buttons),
       el("label", { for: `${id}-src`, class: "visually-hidden" }, "Source"),
       this.source, this.outputNode);
     this.savedConnection = saved.connection;
@@ -346,6 +351,7 @@ export class Cell {
     this.index = index;
     this.node.setAttribute("aria-label", `Cell ${index + 1}`);
     this.source.setAttribute("aria-label", `Cell ${index + 1} source (Shift+Enter runs it)`);
+    for (const button of this.buttons) button.setAttribute("aria-label", `${button.dataset.verb} cell ${index + 1}`);
   }
 
   get type() { return this.typeSelect.value; }
@@ -1120,7 +1126,7 @@ export class KernelsPanel {
         ),
         "notebook.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "33885204bf4a50630cb60c8db6546fa0a4f670b27f6598e111a1ef244988ac14",
+            sha256: "d39bd878a54c33820d4c81b021218e9e0133184452a85856a16d4bcf41df0fec",
             text: #"""
 // The notebook: cells bound to one kernel, run in order, outputs routed by
 // parent msg_id, state kept in sessionStorage so a reload catches up through
@@ -1155,6 +1161,7 @@ export class Notebook {
     const saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "null") || {};
     for (const cell of saved.cells || [{ type: "python", source: "" }]) this.add(cell);
     this.sessionID = saved.sessionID;
+    this.cells[0].source.focus();
     await this.useKernel(saved.kernelID || null, saved.lastSeq || 0);
   }
 
