@@ -85,7 +85,16 @@ async function start(runtime) {
   await connections.refresh();
   await notebook.start();
   await Promise.all([kernels.refresh(), status.refresh()]);
-  setInterval(() => { status.refresh(); kernels.refresh(); }, REFRESH_MILLIS);
+  const timer = setInterval(async () => {
+    const failure = await status.refresh();
+    if (failure && failure.status === 401) {
+      clearInterval(timer);
+      Runtime.forget();
+      location.reload(); // back to the sign-in form
+      return;
+    }
+    if (!$("#view-kernels").hidden) kernels.refresh();
+  }, REFRESH_MILLIS);
   return undefined;
 }
 

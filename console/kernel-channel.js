@@ -61,27 +61,30 @@ export class KernelChannel extends EventTarget {
   /** Decides, after a close, whether to retry, and what to tell the person. */
   async afterClose(opened, event) {
     const problem = await this.diagnose();
-    if (problem) return this.setState(problem.state, problem.message);
-    if (!opened && !this.everOpened) {
+    if (problem.state) return this.setState(problem.state, problem.message);
+    if (!opened && !this.everOpened && problem.reachable) {
+      // The REST API answers with this token, yet the handshake failed: the origin check.
       return this.setState("refused",
         `The runtime refused the WebSocket (close code ${event.code}). Its SPIN_ALLOWED_ORIGINS may not allow ` +
         `this page's origin (${location.origin}).`);
     }
     const delay = RETRY_MILLIS[Math.min(this.attempt, RETRY_MILLIS.length - 1)];
     this.attempt += 1;
-    this.setState("reconnecting", `Connection lost (code ${event.code}); reconnecting in ${delay / 1000} s…`);
+    const why = problem.reachable ? `Connection lost (code ${event.code})` : "The runtime cannot be reached";
+    this.setState("reconnecting", `${why}; reconnecting in ${delay / 1000} s…`);
     setTimeout(() => { if (!this.stopped && !this.socket) this.connect(); }, delay);
+    return undefined;
   }
 
-  /** Asks the REST API why a socket may have failed: wrong token, kernel gone. */
+  /** Asks the REST API why a socket may have failed: wrong token, kernel gone, runtime down. */
   async diagnose() {
     try {
       await this.runtime.get(`/api/kernels/${encodeURIComponent(this.kernelID)}`);
-      return null;
+      return { reachable: true };
     } catch (error) {
       if (error.status === 401 || error.status === 429) return { state: "refused", message: error.message };
       if (error.status === 404) return { state: "gone", message: "This kernel no longer exists." };
-      return null; // unreachable or restarting: keep trying
+      return { reachable: error.status !== 0 }; // down or restarting: keep trying
     }
   }
 

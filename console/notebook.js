@@ -41,7 +41,14 @@ export class Notebook {
     this.channel = null;
     let id = kernelID;
     let after = this.catchUpPoint(lastSeq);
-    if (id && !(await this.exists(id))) {
+    let found;
+    try {
+      found = id ? await this.exists(id) : false;
+    } catch (error) {
+      say(this.message, `Could not check kernel ${id.slice(0, 8)}: ${error.message}`, "error");
+      return;
+    }
+    if (id && !found) {
       await this.replayFromJournal(id, after);
       id = null;
     }

@@ -145,7 +145,7 @@ function unreachable(base, cause) {
         ),
         "app.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "d018dfe74c42b4477b08bb547534627bd7f02b0410db783714c25305f03ad409",
+            sha256: "ea6d2e24812d77a2d108f41d33f778a5f317a91036521ad2337652d93fe8e928",
             text: #"""
 // Entry point: sign-in, tabs, periodic refresh of the panels.
 
@@ -234,7 +234,16 @@ async function start(runtime) {
   await connections.refresh();
   await notebook.start();
   await Promise.all([kernels.refresh(), status.refresh()]);
-  setInterval(() => { status.refresh(); kernels.refresh(); }, REFRESH_MILLIS);
+  const timer = setInterval(async () => {
+    const failure = await status.refresh();
+    if (failure && failure.status === 401) {
+      clearInterval(timer);
+      Runtime.forget();
+      location.reload(); // back to the sign-in form
+      return;
+    }
+    if (!$("#view-kernels").hidden) kernels.refresh();
+  }, REFRESH_MILLIS);
   return undefined;
 }
 
@@ -909,7 +918,7 @@ export function say(node, message, kind = "info") {
         ),
         "kernel-channel.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "63302d85b3fb8d0bebf762e051a97becc270b8bc3f2fb8d1dd11b6d09c9e6e39",
+            sha256: "c402d500c7e1f971ebdbe05f2f2ed8f9ecc02aa67e0de9165f2465d720cfce77",
             text: #"""
 // One kernel's WebSocket (`/api/kernels/{id}/channels`, JSON form `spin.json`),
 // authenticated by the `spin.token.` subprotocol, reconnecting with catch-up
@@ -974,27 +983,30 @@ export class KernelChannel extends EventTarget {
   /** Decides, after a close, whether to retry, and what to tell the person. */
   async afterClose(opened, event) {
     const problem = await this.diagnose();
-    if (problem) return this.setState(problem.state, problem.message);
-    if (!opened && !this.everOpened) {
+    if (problem.state) return this.setState(problem.state, problem.message);
+    if (!opened && !this.everOpened && problem.reachable) {
+      // The REST API answers with this token, yet the handshake failed: the origin check.
       return this.setState("refused",
         `The runtime refused the WebSocket (close code ${event.code}). Its SPIN_ALLOWED_ORIGINS may not allow ` +
         `this page's origin (${location.origin}).`);
     }
     const delay = RETRY_MILLIS[Math.min(this.attempt, RETRY_MILLIS.length - 1)];
     this.attempt += 1;
-    this.setState("reconnecting", `Connection lost (code ${event.code}); reconnecting in ${delay / 1000} s…`);
+    const why = problem.reachable ? `Connection lost (code ${event.code})` : "The runtime cannot be reached";
+    this.setState("reconnecting", `${why}; reconnecting in ${delay / 1000} s…`);
     setTimeout(() => { if (!this.stopped && !this.socket) this.connect(); }, delay);
+    return undefined;
   }
 
-  /** Asks the REST API why a socket may have failed: wrong token, kernel gone. */
+  /** Asks the REST API why a socket may have failed: wrong token, kernel gone, runtime down. */
   async diagnose() {
     try {
       await this.runtime.get(`/api/kernels/${encodeURIComponent(this.kernelID)}`);
-      return null;
+      return { reachable: true };
     } catch (error) {
       if (error.status === 401 || error.status === 429) return { state: "refused", message: error.message };
       if (error.status === 404) return { state: "gone", message: "This kernel no longer exists." };
-      return null; // unreachable or restarting: keep trying
+      return { reachable: error.status !== 0 }; // down or restarting: keep trying
     }
   }
 
@@ -1126,7 +1138,7 @@ export class KernelsPanel {
         ),
         "notebook.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "d39bd878a54c33820d4c81b021218e9e0133184452a85856a16d4bcf41df0fec",
+            sha256: "5c6c852c83d19ad5c7eac28ea8c69a72cfbf6ed4d1bf2f303bd8adaf34df626b",
             text: #"""
 // The notebook: cells bound to one kernel, run in order, outputs routed by
 // parent msg_id, state kept in sessionStorage so a reload catches up through
@@ -1171,7 +1183,14 @@ export class Notebook {
     this.channel = null;
     let id = kernelID;
     let after = this.catchUpPoint(lastSeq);
-    if (id && !(await this.exists(id))) {
+    let found;
+    try {
+      found = id ? await this.exists(id) : false;
+    } catch (error) {
+      say(this.message, `Could not check kernel ${id.slice(0, 8)}: ${error.message}`, "error");
+      return;
+    }
+    if (id && !found) {
       await this.replayFromJournal(id, after);
       id = null;
     }
