@@ -9,6 +9,7 @@ import { StatusPanel } from "./status.js";
 
 const $ = (selector) => document.querySelector(selector);
 const REFRESH_MILLIS = 5000;
+const NOTICE_KEY = "spin.console.notice";
 let tabShown = () => {};
 
 function showLogin(message = "", kind = "error") {
@@ -90,6 +91,7 @@ async function start(runtime) {
     if (failure && failure.status === 401) {
       clearInterval(timer);
       Runtime.forget();
+      sessionStorage.setItem(NOTICE_KEY, "The runtime no longer accepts the token of this tab (401). Sign in again.");
       location.reload(); // back to the sign-in form
       return;
     }
@@ -113,7 +115,9 @@ function main() {
   }
   if (runtime) return start(runtime);
   if (new URLSearchParams(location.search).has("runtime")) $("#login-advanced").open = true;
-  return showLogin("");
+  const notice = sessionStorage.getItem(NOTICE_KEY) || "";
+  sessionStorage.removeItem(NOTICE_KEY);
+  return showLogin(notice);
 }
 
 main();

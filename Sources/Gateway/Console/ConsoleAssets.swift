@@ -145,7 +145,7 @@ function unreachable(base, cause) {
         ),
         "app.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "ea6d2e24812d77a2d108f41d33f778a5f317a91036521ad2337652d93fe8e928",
+            sha256: "267f38d884b10102e58a0a0b18030cadb9c336b3921b57f1ad4d6c5ad25d2232",
             text: #"""
 // Entry point: sign-in, tabs, periodic refresh of the panels.
 
@@ -158,6 +158,7 @@ import { StatusPanel } from "./status.js";
 
 const $ = (selector) => document.querySelector(selector);
 const REFRESH_MILLIS = 5000;
+const NOTICE_KEY = "spin.console.notice";
 let tabShown = () => {};
 
 function showLogin(message = "", kind = "error") {
@@ -239,6 +240,7 @@ async function start(runtime) {
     if (failure && failure.status === 401) {
       clearInterval(timer);
       Runtime.forget();
+      sessionStorage.setItem(NOTICE_KEY, "The runtime no longer accepts the token of this tab (401). Sign in again.");
       location.reload(); // back to the sign-in form
       return;
     }
@@ -262,7 +264,9 @@ function main() {
   }
   if (runtime) return start(runtime);
   if (new URLSearchParams(location.search).has("runtime")) $("#login-advanced").open = true;
-  return showLogin("");
+  const notice = sessionStorage.getItem(NOTICE_KEY) || "";
+  sessionStorage.removeItem(NOTICE_KEY);
+  return showLogin(notice);
 }
 
 main();
