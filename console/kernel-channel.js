@@ -29,7 +29,10 @@ export class KernelChannel extends EventTarget {
 
   connect() {
     this.stopped = false;
-    const query = new URLSearchParams({ session_id: this.sessionID, after: String(this.lastSeq) });
+    const query = new URLSearchParams({ session_id: this.sessionID });
+    // Catch up through the journal after the last message seen; a viewer that
+    // joins a running kernel (`after` null) starts with live messages.
+    if (this.lastSeq !== null) query.set("after", String(this.lastSeq));
     const url = this.runtime.webSocketURL(`/api/kernels/${encodeURIComponent(this.kernelID)}/channels?${query}`);
     this.setState(this.everOpened ? "reconnecting" : "connecting", "");
     let socket;
@@ -102,7 +105,7 @@ export class KernelChannel extends EventTarget {
     const message = typeof data === "string" ? JSON.parse(data) : decodeLegacyBinary(data);
     const seq = message.metadata && message.metadata.spin_seq;
     if (typeof seq === "number") {
-      if (seq <= this.lastSeq) return; // already rendered (catch-up overlap)
+      if (this.lastSeq !== null && seq <= this.lastSeq) return; // already rendered (catch-up overlap)
       this.lastSeq = seq;
     }
     this.dispatchEvent(new CustomEvent("message", { detail: message }));

@@ -90,6 +90,14 @@ def test_kernels_panel_lists_and_controls_kernels(console, runtime, shot):
     console.find("#kernels-start").click()
     console.wait(lambda: len(console.find_all("#kernels-body tr[data-kernel]")) == 2, "second kernel listed")
     other = [r for r in console.find_all("#kernels-body tr[data-kernel]") if r.get_attribute("data-kernel") != kernel_id][0]
-    console.find("button[aria-label^='Shut down']", other).click()
+    other_id = other.get_attribute("data-kernel")
+    console.find("button[aria-label^='Open']", other).click()
+    console.tab("notebook")
+    console.wait(lambda: console.find("#nb-kernel").text == other_id[:8], "notebook on the other kernel")
+    console.run(0, "print('on the other kernel')", keyboard=False)
+    console.wait_output(0, "on the other kernel")
+    console.tab("kernels")
+    console.find("button[aria-label^='Shut down']", console.find(row_css)).click()
     console.driver.switch_to.alert.accept()
     console.wait(lambda: len(console.find_all("#kernels-body tr[data-kernel]")) == 1, "kernel shut down")
+    assert console.find("#kernels-body tr[data-kernel]").get_attribute("data-kernel") == other_id

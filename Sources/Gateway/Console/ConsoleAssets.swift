@@ -922,7 +922,7 @@ export function say(node, message, kind = "info") {
         ),
         "kernel-channel.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "c402d500c7e1f971ebdbe05f2f2ed8f9ecc02aa67e0de9165f2465d720cfce77",
+            sha256: "54e2000322a3bae542ab186f89fcc919ef01d1aa3b5b74e7cb133fb5aede74bd",
             text: #"""
 // One kernel's WebSocket (`/api/kernels/{id}/channels`, JSON form `spin.json`),
 // authenticated by the `spin.token.` subprotocol, reconnecting with catch-up
@@ -955,7 +955,10 @@ export class KernelChannel extends EventTarget {
 
   connect() {
     this.stopped = false;
-    const query = new URLSearchParams({ session_id: this.sessionID, after: String(this.lastSeq) });
+    const query = new URLSearchParams({ session_id: this.sessionID });
+    // Catch up through the journal after the last message seen; a viewer that
+    // joins a running kernel (`after` null) starts with live messages.
+    if (this.lastSeq !== null) query.set("after", String(this.lastSeq));
     const url = this.runtime.webSocketURL(`/api/kernels/${encodeURIComponent(this.kernelID)}/channels?${query}`);
     this.setState(this.everOpened ? "reconnecting" : "connecting", "");
     let socket;
@@ -1028,7 +1031,7 @@ export class KernelChannel extends EventTarget {
     const message = typeof data === "string" ? JSON.parse(data) : decodeLegacyBinary(data);
     const seq = message.metadata && message.metadata.spin_seq;
     if (typeof seq === "number") {
-      if (seq <= this.lastSeq) return; // already rendered (catch-up overlap)
+      if (this.lastSeq !== null && seq <= this.lastSeq) return; // already rendered (catch-up overlap)
       this.lastSeq = seq;
     }
     this.dispatchEvent(new CustomEvent("message", { detail: message }));
@@ -1142,7 +1145,7 @@ export class KernelsPanel {
         ),
         "notebook.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "5c6c852c83d19ad5c7eac28ea8c69a72cfbf6ed4d1bf2f303bd8adaf34df626b",
+            sha256: "9e793ffd1d6101b39975911b6b2b44dd5f9e9061db8b279e4825b923e2032998",
             text: #"""
 // The notebook: cells bound to one kernel, run in order, outputs routed by
 // parent msg_id, state kept in sessionStorage so a reload catches up through
@@ -1175,42 +1178,52 @@ export class Notebook {
   /** Restores the cells of this tab and attaches to their kernel (or a new one). */
   async start() {
     const saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "null") || {};
+    this.loading = true; // keep the stored state until the cells are all back
     for (const cell of saved.cells || [{ type: "python", source: "" }]) this.add(cell);
+    this.loading = false;
     this.sessionID = saved.sessionID;
+    this.kernelID = saved.kernelID;
     this.cells[0].source.focus();
-    await this.useKernel(saved.kernelID || null, saved.lastSeq || 0);
+    if (!saved.kernelID) return this.useKernel(null);
+    return this.restore(saved.kernelID, saved.lastSeq || 0);
   }
 
-  /** Attaches to `kernelID` (starting a kernel when null or gone), catching up after `lastSeq`. */
-  async useKernel(kernelID, lastSeq = 0) {
-    if (this.channel) this.channel.close();
-    this.channel = null;
-    let id = kernelID;
-    let after = this.catchUpPoint(lastSeq);
+  /** After a reload: the same kernel, caught up from before the earliest cell run shown. */
+  async restore(kernelID, lastSeq) {
+    const after = this.catchUpPoint(lastSeq);
     let found;
     try {
-      found = id ? await this.exists(id) : false;
+      found = await this.exists(kernelID);
     } catch (error) {
-      say(this.message, `Could not check kernel ${id.slice(0, 8)}: ${error.message}`, "error");
-      return;
+      say(this.message, `Could not check kernel ${kernelID.slice(0, 8)}: ${error.message}`, "error");
+      return undefined;
     }
-    if (id && !found) {
-      await this.replayFromJournal(id, after);
-      id = null;
+    if (found) return this.attach(kernelID, after);
+    await this.replayFromJournal(kernelID, after);
+    return this.useKernel(null);
+  }
+
+  /**
+   * Switches to `kernelID` (live messages from now on), or to a new kernel when
+   * null. Cells keep their outputs but no longer belong to a run.
+   */
+  async useKernel(kernelID) {
+    if (this.channel) this.channel.close();
+    this.channel = null;
+    for (const cell of this.cells) {
+      cell.msgID = null;
+      cell.afterSeq = 0;
     }
-    if (!id) {
-      say(this.message, "Starting a kernel…");
-      try {
-        id = (await this.runtime.post("/api/kernels", {})).id;
-      } catch (error) {
-        say(this.message, `Could not start a kernel: ${error.message}`, "error");
-        return;
-      }
-      for (const cell of this.cells) cell.afterSeq = 0;
-      after = 0;
-      this.sessionID = undefined;
+    this.sessionID = undefined;
+    if (kernelID) return this.attach(kernelID, null);
+    say(this.message, "Starting a kernel…");
+    try {
+      const kernel = await this.runtime.post("/api/kernels", {});
+      return this.attach(kernel.id, 0);
+    } catch (error) {
+      say(this.message, `Could not start a kernel: ${error.message}`, "error");
+      return undefined;
     }
-    this.attach(id, after);
   }
 
   attach(kernelID, after) {
@@ -1253,7 +1266,7 @@ export class Notebook {
         for (const message of page) this.route(message);
         cursor = page[page.length - 1].metadata.spin_seq;
       }
-      say(this.message, "The previous kernel is gone; its outputs were restored from the journal and a new kernel was started.");
+      say(this.message, "The previous kernel is gone: its outputs were restored from the journal, and a new kernel is started.");
     } catch (error) {
       say(this.message, `The previous kernel is gone and its outputs could not be read: ${error.message}`, "error");
     }
@@ -1309,7 +1322,7 @@ export class Notebook {
   run(cell) {
     if (!this.channel) return;
     cell.outputs.clear();
-    cell.afterSeq = this.channel.lastSeq;
+    cell.afterSeq = this.channel.lastSeq ?? 0;
     cell.msgID = this.channel.send("shell", "execute_request", {
       code: cell.source.value, silent: false, store_history: true, user_expressions: {},
       allow_stdin: false, stop_on_error: true,
@@ -1375,7 +1388,7 @@ export class Notebook {
   }
 
   save() {
-    if (!this.cells) return;
+    if (!this.cells || this.loading) return;
     sessionStorage.setItem(STORE_KEY, JSON.stringify({
       kernelID: this.kernelID, sessionID: this.sessionID, lastSeq: this.channel ? this.channel.lastSeq : 0,
       cells: this.cells.map((cell) => cell.serialize()),
