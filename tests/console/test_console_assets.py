@@ -1,5 +1,7 @@
 """The gateway serves the embedded console: fresh, typed, strict headers."""
 
+import http.client
+import json
 import subprocess
 import sys
 
@@ -33,9 +35,15 @@ def test_console_files_are_served_with_strict_headers(runtime):
 
 
 def test_unknown_console_paths_are_json_404(runtime):
-    for path in ("/console/nope.js", "/console/../Package.swift", "/console/sub/index.html"):
-        answer = requests.get(runtime.url + path, timeout=10)
-        assert answer.status_code == 404, path
-        assert answer.json()["error"]["code"] == "not_found"
+    for path in ("/console/nope.js", "/console/../Package.swift", "/console/%2e%2e/Package.swift", "/console/sub/index.html"):
+        # http.client sends the path as written (requests would resolve the dot segments).
+        connection = http.client.HTTPConnection("127.0.0.1", runtime.port, timeout=10)
+        connection.request("GET", path)
+        answer = connection.getresponse()
+        body = answer.read()
+        connection.close()
+        assert answer.status == 404, path
+        assert answer.getheader("Content-Type") == "application/json"
+        assert json.loads(body)["error"]["code"] == "not_found"
     head = requests.head(runtime.url + "/console/app.js", timeout=10)
     assert head.status_code == 200 and int(head.headers["Content-Length"]) > 0 and not head.content
