@@ -10,6 +10,7 @@ APT_PACKAGES=(
   pkg-config libzmq3-dev libssh2-1-dev libcurl4-openssl-dev
   curl openssl openssh-server postgresql
   docker.io docker-compose debootstrap shellcheck iptables
+  chromium chromium-driver fonts-dejavu-core
 )
 
 missing=()

@@ -87,8 +87,8 @@ struct GatewayResponder: Sendable {
             let response = HTTPResponse(status: .movedPermanently, headerFields: [.location: "/console/", .contentLength: "0"])
             try await writer.writeResponse(response)
             return 301
-        case "/console/", "/console/index.html":
-            return try await exchange.writeBytes(.ok, contentType: "text/html; charset=utf-8", body: ConsolePage.html, cors: self.core.cors, to: writer)
+        case let path where path.hasPrefix(ConsoleRoute.prefix):
+            return try await self.console(exchange, writer: writer)
         default:
             return try await exchange.write(.notFound(), cors: self.core.cors, to: writer)
         }
