@@ -204,6 +204,9 @@ def _on_signal(signum, _frame):
 
 
 def install_cleanup() -> None:
+    if os.environ.get("BENCH_KEEP", "0") in ("", "0"):
+        import shutil
+        atexit.register(shutil.rmtree, WORK, True)  # runs after stop_all (atexit is LIFO)
     atexit.register(Proc.stop_all)
     signal.signal(signal.SIGTERM, _on_signal)
 
@@ -237,6 +240,35 @@ def rss_kb(pid: int) -> int:
 
 def rss_mb(pids: Iterable[int]) -> float:
     return sum(rss_kb(p) for p in pids) / 1024
+
+
+def cpu_seconds(pids: Iterable[int]) -> float:
+    """utime + stime of `pids` (their own threads, not children), in seconds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / tick
+
+
+def memory_mb(pids: Iterable[int]) -> dict:
+    """VmRSS, PSS (shared pages divided among their users) and anonymous
+    (private heap and stacks) memory of `pids`, summed, from smaps_rollup."""
+    out = {"rss": 0.0, "pss": 0.0, "anon": 0.0, "file_rss": 0.0}
+    for pid in pids:
+        try:
+            fields = {l.split(":")[0]: int(l.split()[1]) for l in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]}
+        except (OSError, ValueError, IndexError):
+            continue
+        out["rss"] += fields.get("Rss", 0) / 1024
+        out["pss"] += fields.get("Pss", 0) / 1024
+        out["anon"] += fields.get("Anonymous", 0) / 1024
+        out["file_rss"] += (fields.get("Rss", 0) - fields.get("Anonymous", 0)) / 1024
+    return out
 
 
 class RSSSampler:
@@ -350,7 +382,8 @@ class Peer:
         return connect(self.ws_url(kernel_id, session or uuid.uuid4().hex),
                        ssl=self.tls.client_context() if self.tls else None,
                        additional_headers=self.ws_headers(), subprotocols=self.ws_subprotocols,
-                       max_size=None, compression=None, ping_interval=None, open_timeout=120)
+                       max_size=None, max_queue=None, compression=None, ping_interval=None, open_timeout=120,
+                       close_timeout=5)
 
     def ws_headers(self) -> dict:
         return {"Authorization": f"token {self.token}"}
@@ -438,7 +471,8 @@ class ExecutorSocketPeer(Peer):
     def ws_connect(self, kernel_id, session=None):
         from websockets.asyncio.client import unix_connect
         return unix_connect(self.runtime.socket, f"ws://localhost/api/kernels/{kernel_id}/channels?session_id={session or uuid.uuid4().hex}",
-                            subprotocols=self.ws_subprotocols, max_size=None, compression=None, ping_interval=None)
+                            subprotocols=self.ws_subprotocols, max_size=None, max_queue=None, compression=None,
+                            ping_interval=None, close_timeout=5)
 
     def server_pids(self):
         executor = self.runtime.executor_pid()
@@ -695,6 +729,10 @@ def machine_facts(bin_dir: Path) -> dict:
         "nginx": cmd(["nginx", "-v"]),
         "wrk": cmd(["wrk", "-v"]).splitlines()[0] if cmd(["wrk", "-v"]) else "?",
     }
+
+
+def have_module(name: str) -> bool:
+    return subprocess.run([str(VENV_BIN / "python"), "-c", f"import {name}"], capture_output=True).returncode == 0
 
 
 def new_token() -> str:

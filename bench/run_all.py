@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness  # noqa: E402
 from harness import (QUICK, ROOT, WORK, ExecutorSocketPeer, JupyterServerPeer, KernelGatewayPeer, NginxPeer,  # noqa: E402
-                     Proc, RuntimePeer, TLSMaterial, ZmqFloor, install_cleanup, loadavg, log, machine_facts, new_token,
-                     rss_mb)
+                     Proc, RuntimePeer, TLSMaterial, ZmqFloor, install_cleanup, loadavg, log, machine_facts, memory_mb,
+                     new_token)
 
 FLOOR = ZmqFloor.label
 
@@ -93,6 +93,8 @@ def main() -> int:
     token = new_token()
     table = Table()
     failures = []
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    partial = ROOT / "bench" / "results" / ("quick.partial.json" if QUICK else "partial.json")
 
     runtime = js = js_nd = kg = None
     try:
@@ -103,19 +105,22 @@ def main() -> int:
             js = JupyterServerPeer(tls, token).start()
             js_nd = JupyterServerPeer(tls, token, nodelay=True).start()
         if wanted & {1, 2, 6}:
-            kg = KernelGatewayPeer(tls, token).start()
+            if harness.have_module("kernel_gateway"):
+                kg = KernelGatewayPeer(tls, token).start()
+            else:
+                log("jupyter_kernel_gateway is not installed: Kernel Gateway is left out (make bench installs it)")
         time.sleep(3)  # settle before idle RSS
 
         # -- 6 (idle part first: nothing has run yet)
         idle = {}
         if 6 in wanted:
-            idle = {"SPIN gateway + executor": rss_mb(runtime.server_pids()),
-                    "SPIN gateway": rss_mb(runtime.server_pids()[:1]),
-                    "SPIN executor": rss_mb(runtime.server_pids()[1:])}
+            idle = {"SPIN gateway + executor": memory_mb(runtime.server_pids()),
+                    "SPIN gateway": memory_mb(runtime.server_pids()[:1]),
+                    "SPIN executor": memory_mb(runtime.server_pids()[1:])}
             if js:
-                idle[js.label] = rss_mb(js.server_pids())
+                idle[js.label] = memory_mb(js.server_pids())
             if kg:
-                idle[kg.label] = rss_mb(kg.server_pids())
+                idle[kg.label] = memory_mb(kg.server_pids())
             results["scenarios"]["6_idle"] = idle
             log(f"idle RSS: {idle}")
 
@@ -127,6 +132,7 @@ def main() -> int:
             try:
                 out = fn()
                 results["scenarios"][str(number)] = out
+                partial.write_text(json.dumps(results, indent=1, default=str))  # survives a later failure
                 return out
             except Exception:
                 failures.append(number)
@@ -187,7 +193,9 @@ def main() -> int:
                 ok50 = r50 <= 1.1 and row["p50"] <= nd
                 target50, target99 = "p50 ≤ 1.1× floor and ≤ JS+NODELAY", "p99 ≤ 1.3× floor"
                 met = f"p50 {verdict(ok50)}, p99 {verdict(r99 <= 1.3)}"
-            table.add("1 execute `1+1`", label, f"p50 / p99 ms (n={row['n']})", f"{fmt(row['p50'], 2)} / {fmt(row['p99'], 2)}",
+            cpu = row.get("server_cpu_ms_per_execute")
+            table.add("1 execute `1+1`", label, f"p50 / p99 ms (n={row['n']}); server CPU ms per execute",
+                      f"{fmt(row['p50'], 2)} / {fmt(row['p99'], 2)}" + (f"; {fmt(cpu, 2)}" if label != FLOOR and cpu is not None else ""),
                       f"{fmt(r50, 2)}× / {fmt(r99, 2)}×", f"{target50}; {target99}" if target50 else "", met)
     if s2:
         rows, f = s2["rows"], s2["rows"][FLOOR]
@@ -245,16 +253,22 @@ def main() -> int:
     idle = results["scenarios"].get("6_idle")
     if idle:
         base = idle.get(jsl)
-        for label, mb in idle.items():
+        for label, mem in idle.items():
             target = met = ""
             if label == "SPIN gateway + executor" and base:
-                target, met = "≤ 1/3 of Jupyter Server", verdict(mb <= base / 3)
-            table.add("6 idle RSS (server processes only)", label, "MB", fmt(mb, 1),
-                      f"{fmt(ratio(mb, base), 2)}× JS" if base else "", target, met)
+                target = "≤ 1/3 of Jupyter Server"
+                met = (f"RSS {verdict(mem['rss'] <= base['rss'] / 3)}, PSS {verdict(mem['pss'] <= base['pss'] / 3)}, "
+                       f"anon {verdict(mem['anon'] <= base['anon'] / 3)}")
+            table.add("6 idle memory (server processes only)", label, "VmRSS / PSS / anon MB",
+                      f"{fmt(mem['rss'], 1)} / {fmt(mem['pss'], 1)} / {fmt(mem['anon'], 1)}",
+                      f"{fmt(ratio(mem['rss'], base['rss']), 2)}× / {fmt(ratio(mem['pss'], base['pss']), 2)}× / "
+                      f"{fmt(ratio(mem['anon'], base['anon']), 2)}× JS" if base else "", target, met)
         if s4:
             for label, row in s4["rows"].items():
                 if "server_rss_peak_mb" in row:
-                    table.add("6 RSS under scenario 4", label, "peak MB (server processes only)", fmt(row["server_rss_peak_mb"], 1))
+                    after = row.get("memory_after_mb", {})
+                    table.add("6 memory under scenario 4", label, "VmRSS peak; VmRSS / PSS / anon at the end (MB)",
+                              f"{fmt(row['server_rss_peak_mb'], 1)}; {fmt(after.get('rss'), 1)} / {fmt(after.get('pss'), 1)} / {fmt(after.get('anon'), 1)}")
 
     text = table.markdown()
     print()

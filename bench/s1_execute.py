@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from harness import QUICK, ZmqFloor, log, pct, run_cell
+from harness import QUICK, ZmqFloor, cpu_seconds, log, pct, run_cell
 
 CODE = "1+1"
 
@@ -18,6 +18,9 @@ CODE = "1+1"
 async def _rounds(peers, n: int, rounds: int, warmup: int) -> dict:
     times = {p.label: [] for p in peers}
     times[ZmqFloor.label] = []
+    cpu = {label: 0.0 for label in times}  # server CPU seconds spent during each peer's runs
+    pids = {p.label: p.server_pids() for p in peers}
+    pids[ZmqFloor.label] = []
     kernels, sockets = {}, {}
     try:
         for peer in peers:
@@ -31,6 +34,7 @@ async def _rounds(peers, n: int, rounds: int, warmup: int) -> dict:
             per_round = max(1, n // rounds)
             for r in range(rounds):
                 for label in [ZmqFloor.label] + [p.label for p in peers]:
+                    cpu_before = cpu_seconds(pids[label])
                     for _ in range(per_round):
                         start = time.perf_counter()
                         if label == ZmqFloor.label:
@@ -40,6 +44,7 @@ async def _rounds(peers, n: int, rounds: int, warmup: int) -> dict:
                         elapsed = (time.perf_counter() - start) * 1000
                         assert res.reply and res.result and res.idle
                         times[label].append(elapsed)
+                    cpu[label] += cpu_seconds(pids[label]) - cpu_before
                 log(f"scenario 1: round {r + 1}/{rounds} done")
     finally:
         for peer in peers:
@@ -47,13 +52,14 @@ async def _rounds(peers, n: int, rounds: int, warmup: int) -> dict:
                 await sockets[peer.label].close()
             if peer.label in kernels:
                 await asyncio.to_thread(peer.delete_kernel, kernels[peer.label])
-    return times
+    return times, cpu
 
 
 def run(peers, n: int | None = None) -> dict:
     n = n or (100 if QUICK else 2000)
     rounds = 2 if QUICK else 4
     log(f"scenario 1: {n} x `1+1` per peer, {rounds} rotating rounds")
-    times = asyncio.run(_rounds(peers, n, rounds, warmup=5 if QUICK else 20))
-    out = {label: {"n": len(t), "p50": pct(t, 0.5), "p99": pct(t, 0.99), "mean": sum(t) / len(t)} for label, t in times.items()}
+    times, cpu = asyncio.run(_rounds(peers, n, rounds, warmup=5 if QUICK else 20))
+    out = {label: {"n": len(t), "p50": pct(t, 0.5), "p99": pct(t, 0.99), "mean": sum(t) / len(t),
+                   "server_cpu_ms_per_execute": cpu[label] * 1000 / len(t)} for label, t in times.items()}
     return {"n": n, "rows": out, "floor": ZmqFloor.label}

@@ -9,7 +9,7 @@ import asyncio
 import json
 import time
 
-from harness import QUICK, RSSSampler, execute_request, log, pct, rss_mb
+from harness import QUICK, RSSSampler, execute_request, log, memory_mb, pct, rss_mb
 
 
 async def _client(ws, m: int, times: list, counts: dict, timeout: float):
@@ -54,12 +54,12 @@ async def _run(peer, kernels: int, clients: int, m: int, timeout: float) -> dict
             await asyncio.gather(*[_client(ws, m, times, counts, timeout) for ws in sockets])
             elapsed = time.perf_counter() - start
         expected = kernels * clients * m
-        for ws in sockets:
-            await ws.close()
+        loaded = memory_mb(peer.server_pids())  # all clients still connected, kernels running
+        await asyncio.gather(*[ws.close() for ws in sockets])
         return {"clients": len(sockets), "expected": expected, "replies": counts["replies"], "idles": counts["idles"],
                 "lost": 2 * expected - counts["replies"] - counts["idles"], "p50": pct(times, 0.5), "p99": pct(times, 0.99),
                 "seconds": elapsed, "executes_per_s": counts["replies"] / elapsed,
-                "server_rss_peak_mb": sampler.peak_mb}
+                "server_rss_peak_mb": sampler.peak_mb, "memory_after_mb": loaded}
     finally:
         await asyncio.gather(*[asyncio.to_thread(peer.delete_kernel, k) for k in ids])
 
