@@ -572,11 +572,26 @@ http {{
         server unix:{socket};
         keepalive 64;
     }}
+    # Kernel WebSockets on fresh upstream connections, as the gateway dials them:
+    # the executor answers an upgrade on a reused keep-alive connection with 307.
+    upstream executor_ws {{
+        server unix:{socket};
+    }}
     server {{
         listen 127.0.0.1:{port} ssl;
         ssl_certificate {cert};
         ssl_certificate_key {key};
         ssl_protocols TLSv1.2 TLSv1.3;
+        location ~ ^/api/kernels/[^/]+/channels$ {{
+            if ($http_authorization != "token {token}") {{ return 401; }}
+            proxy_pass http://executor_ws;
+            proxy_http_version 1.1;
+            proxy_set_header Host $host;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 3600s;
+            proxy_buffering off;
+        }}
         location / {{
             # The same check the gateway makes (a plain compare, not constant time).
             if ($http_authorization != "token {token}") {{ return 401; }}

@@ -284,6 +284,12 @@ def main() -> int:
     return 1 if failures else 0
 
 
+def findings() -> str:
+    """The hand-written analysis of the misses (bench/findings.md), kept across runs."""
+    path = ROOT / "bench" / "findings.md"
+    return "\n" + path.read_text() if path.exists() else ""
+
+
 def render_doc(results, table, argv) -> str:
     facts = results["facts"]
     facts_lines = "\n".join(f"- {k}: {v}" for k, v in facts.items())
@@ -337,7 +343,7 @@ tests; this page is the record.
 
 The machine is shared (2 cores, colleagues compiling): compare ratios within one run,
 and read the load averages beside them.
-"""
+{findings()}"""
 
 
 if __name__ == "__main__":
