@@ -72,11 +72,17 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--n", type=int, default=None, help="scenario 1 round trips per peer")
     parser.add_argument("--stream-mb", type=int, default=None, help="scenario 2 size in MB")
+    parser.add_argument("--render", action="store_true",
+                        help="only rewrite docs/benchmarks.md from bench/results/latest.json (e.g. after editing bench/findings.md)")
     parser.add_argument("--js-many", choices=["yes", "no"], default="yes", help="scenario 4 also for Jupyter Server + TCP_NODELAY")
     args = parser.parse_args()
     wanted = {int(s) for s in args.scenarios.split(",") if s}
-
     install_cleanup()
+    if args.render:
+        results = json.loads((ROOT / "bench" / "results" / "latest.json").read_text())
+        Path(args.out).write_text(render_doc(results, results["table"], results.get("argv", ["bench/run_all.py"])))
+        return 0
+
     for name in harness.GLOBAL_TLS_VARS:  # our own clients get the test CA explicitly
         os.environ.pop(name, None)
     os.environ["JUPYTER_PATH"] = str(harness.VENV / "share" / "jupyter")
@@ -88,7 +94,7 @@ def main() -> int:
             sys.exit(f"{bin_dir / exe} is missing: build it first (swift build -c release)")
     facts = machine_facts(bin_dir)
     log(f"work folder {WORK}; load average {facts['load average at start']}")
-    results: dict = {"facts": facts, "quick": QUICK, "scenarios": {}, "load": {}}
+    results: dict = {"facts": facts, "quick": QUICK, "scenarios": {}, "load": {}, "argv": sys.argv}
     tls = TLSMaterial(WORK / "tls")
     token = new_token()
     table = Table()

@@ -23,7 +23,7 @@ def test_run_all_quick_smoke(tmp_path):
                             env=env, capture_output=True, text=True, timeout=150)
     assert result.returncode == 0, result.stderr[-4000:]
     assert "| 1 execute `1+1` | SPIN runtime (gateway, TLS) |" in result.stdout
-    assert "| 6 idle RSS (server processes only) | SPIN gateway + executor |" in result.stdout
+    assert "| 6 idle memory (server processes only) | SPIN gateway + executor |" in result.stdout
     quick = json.loads((REPO / "bench" / "results" / "quick.json").read_text())
     rows = quick["scenarios"]["1"]["rows"]
     assert all(row["n"] >= 6 for row in rows.values()), rows
