@@ -72,6 +72,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--n", type=int, default=None, help="scenario 1 round trips per peer")
     parser.add_argument("--stream-mb", type=int, default=None, help="scenario 2 size in MB")
+    parser.add_argument("--results", default=None, help="results file name under bench/results (default latest.json)")
     parser.add_argument("--render", action="store_true",
                         help="only rewrite docs/benchmarks.md from bench/results/latest.json (e.g. after editing bench/findings.md)")
     parser.add_argument("--js-many", choices=["yes", "no"], default="yes", help="scenario 4 also for Jupyter Server + TCP_NODELAY")
@@ -283,7 +284,7 @@ def main() -> int:
     results["failures"] = failures
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(exist_ok=True)
-    (out_dir / ("quick.json" if QUICK else "latest.json")).write_text(json.dumps(results, indent=1, default=str))
+    (out_dir / (args.results or ("quick.json" if QUICK else "latest.json"))).write_text(json.dumps(results, indent=1, default=str))
     if not args.no_write:
         Path(args.out).write_text(render_doc(results, text, sys.argv))
         log(f"wrote {args.out}")
