@@ -1,7 +1,7 @@
 # SPIN Runtime. `make run` starts it locally; `make test` runs every test.
 # Both install what is missing first (apt packages, the .venv with ipykernel).
 
-.PHONY: run test deps build release clean
+.PHONY: run test deps build release clean bench bench-deps
 
 run: deps build
 	./scripts/run-local.sh
@@ -17,6 +17,16 @@ build:
 
 release: deps
 	swift build -c release
+
+# Side-by-side benchmark (issue 8): installs the peers (nginx, wrk, Jupyter Server,
+# Kernel Gateway), builds release, runs every scenario in one run, prints the table
+# and writes docs/benchmarks.md. BENCH_QUICK=1 for a short run.
+bench: deps bench-deps
+	swift build -c release
+	.venv/bin/python bench/run_all.py $(BENCH_ARGS)
+
+bench-deps:
+	./scripts/install-bench-deps.sh
 
 clean:
 	rm -rf .build .spin test-artifacts

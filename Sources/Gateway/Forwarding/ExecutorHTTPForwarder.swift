@@ -13,6 +13,17 @@ struct ExecutorHTTPForwarder: Sendable {
     let socketPath: String
     let maxBodyBytes: Int
     let timeout: TimeAmount
+    /// `http+unix://<percent-encoded socket path>`, built once rather than per request.
+    private let base: String
+
+    init(client: HTTPClient, socketPath: String, maxBodyBytes: Int, timeout: TimeAmount) {
+        self.client = client
+        self.socketPath = socketPath
+        self.maxBodyBytes = maxBodyBytes
+        self.timeout = timeout
+        let host = socketPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socketPath
+        self.base = "http+unix://\(host)"
+    }
 
     /// Sends the request; returns the executor's response with its body still streaming.
     func send(_ request: Request, uri: String, headers: [(String, String)]) async throws(GatewayError) -> HTTPClientResponse {
@@ -45,8 +56,7 @@ struct ExecutorHTTPForwarder: Sendable {
     }
 
     func url(for uri: String) -> String {
-        let host = self.socketPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? self.socketPath
-        return "http+unix://\(host)\(uri.hasPrefix("/") ? uri : "/" + uri)"
+        self.base + (uri.hasPrefix("/") ? uri : "/" + uri)
     }
 
     static func hasBody(_ request: Request) -> Bool {

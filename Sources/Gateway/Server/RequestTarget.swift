@@ -28,7 +28,19 @@ enum RequestID {
         {
             return incoming
         }
+        // Two 64-bit draws (one getrandom each), not sixteen.
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16).leftPadded(to: 2) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(32)
+        for var word in [generator.next(), generator.next()] as [UInt64] {
+            for _ in 0..<8 {
+                let byte = UInt8(truncatingIfNeeded: word)
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0x0f)])
+                word >>= 8
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,0 +1,85 @@
+"""Scenario 5: gateway forwarding vs nginx as TLS terminator, both in front of
+the same executor Unix socket with the same certificate and an
+Authorization-header check.
+
+HTTP: wrk, keep-alive, GET /api/status with the token header.
+WebSocket: frames the executor answers itself (a malformed message gets a
+`spin_error` reply on the same socket), so no kernel is in the loop: C
+connections each doing R sequential round trips.
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import time
+
+from harness import QUICK, log, pct
+
+PATH = "/api/status"
+
+
+def _wrk(peer, seconds: int, connections: int, threads: int) -> dict:
+    argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
+            "-H", f"Authorization: token {peer.token}", peer.base + PATH]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def ms(label):
+        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "non_2xx": int(errors.group(1)) if errors else 0,
+            "socket_errors": socket_errors.group(1) if socket_errors else "", "raw": out}
+
+
+async def _ws_echo(peer, kernel: str, connections: int, rounds: int) -> dict:
+    times: list[float] = []
+
+    async def one():
+        async with peer.ws_connect(kernel) as ws:
+            for i in range(rounds + 10):
+                start = time.perf_counter()
+                await ws.send("not json")
+                await ws.recv()
+                if i >= 10:
+                    times.append((time.perf_counter() - start) * 1000)
+
+    start = time.perf_counter()
+    await asyncio.gather(*[one() for _ in range(connections)])
+    elapsed = time.perf_counter() - start
+    return {"round_trips": len(times), "per_s": len(times) / elapsed, "p50": pct(times, 0.5), "p99": pct(times, 0.99)}
+
+
+def run(gateway, nginx, kernel_peer) -> dict:
+    seconds = 3 if QUICK else 10
+    rounds = 200 if QUICK else 2000
+    rows: dict[str, dict] = {}
+    kernel = kernel_peer.post_kernel()
+    try:
+        for repeat in range(1 if QUICK else 2):  # alternate, so that noise hits both
+            for peer in (gateway, nginx):
+                log(f"scenario 5: wrk {seconds}s against {peer.label}")
+                r = _wrk(peer, seconds, connections=16, threads=1)
+                row = rows.setdefault(peer.label, {"http": [], "ws": [], "ws1": []})
+                row["http"].append(r)
+                log(f"scenario 5: {peer.label}: {r['rps']:.0f} req/s p99 {r['p99']:.2f} ms non-2xx {r['non_2xx']}")
+                row["ws1"].append(asyncio.run(_ws_echo(peer, kernel, 1, rounds)))
+                row["ws"].append(asyncio.run(_ws_echo(peer, kernel, 8, rounds // 4)))
+                log(f"scenario 5: {peer.label}: ws {row['ws1'][-1]} / 8 conns {row['ws'][-1]}")
+    finally:
+        kernel_peer.delete_kernel(kernel)
+    summary = {}
+    for label, row in rows.items():
+        best = lambda items, key, f=max: f(i[key] for i in items)  # noqa: E731
+        summary[label] = {
+            "http_rps": best(row["http"], "rps"), "http_p50": best(row["http"], "p50", min),
+            "http_p99": best(row["http"], "p99", min), "http_non_2xx": sum(i["non_2xx"] for i in row["http"]),
+            "ws_per_s": best(row["ws"], "per_s"), "ws_p99": best(row["ws"], "p99", min),
+            "ws1_p50": best(row["ws1"], "p50", min), "ws1_p99": best(row["ws1"], "p99", min),
+            "runs": row,
+        }
+    return {"path": PATH, "seconds": seconds, "rows": summary}
