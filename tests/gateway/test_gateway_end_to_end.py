@@ -127,7 +127,8 @@ def test_journal_outlives_an_executor_killed_under_the_gateway(real_gateway):
     after = gateway.get(f"/spin/v1/kernels/{kernel}/journal?after=0&limit=10000", headers=gateway.auth())
     assert after.status_code == 200, after.text
     messages = after.json()
-    text = "".join(m["content"].get("text", "") for m in messages if m["msg_type"] == "stream")
+    text = "".join(m["content"].get("text", "") for m in messages
+                   if m["msg_type"] == "stream" and m["content"].get("name") == "stdout")
     assert [f"line {i}" for i in range(50)] == text.splitlines()
     seqs = [m["metadata"]["spin_seq"] for m in messages]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
