@@ -24,37 +24,30 @@ def short_tmp(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
 
 
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[Postgres]:
-    folder = short_tmp("spin-pg-")
-    server = Postgres(folder, PG_PASSWORD).start()
+def _serve(prefix: str, make) -> Iterator:
+    """Starts a real server in its own temp folder; stops it by PID after."""
+    folder = short_tmp(prefix)
+    server = make(folder).start()
     try:
         yield server
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    yield from _serve("spin-pg-", lambda folder: Postgres(folder, PG_PASSWORD))
 
 
 @pytest.fixture(scope="session")
 def sshd() -> Iterator[Sshd]:
-    folder = short_tmp("spin-ssh-")
-    server = Sshd(folder).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+    yield from _serve("spin-ssh-", Sshd)
 
 
 @pytest.fixture(scope="session")
 def https_server() -> Iterator[HttpsServer]:
-    folder = short_tmp("spin-https-")
-    server = HttpsServer(folder).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+    yield from _serve("spin-https-", HttpsServer)
 
 
 @pytest.fixture(scope="module")
