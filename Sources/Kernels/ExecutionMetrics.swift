@@ -19,15 +19,12 @@ struct ExecutionMetrics: Sendable {
     }
 
     /// The kernel sent a shell reply; counts it when it ends a timed execution.
-    mutating func replied(_ message: JupyterMessage) {
-        guard message.msgType == "execute_reply", let parent = message.parentMsgID,
-              let start = started.removeValue(forKey: parent)
-        else { return }
-        let status = (try? message.decodedContent()["status"]?.stringValue) ?? nil
+    mutating func replied(_ message: JupyterMessage, status: String) {
+        guard let parent = message.parentMsgID, let start = started.removeValue(forKey: parent) else { return }
         let elapsed = ContinuousClock.now - start
         Timer(label: "spin_execute_duration_seconds", dimensions: [("cell_type", "python")])
             .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        Counter(label: "spin_executions_total", dimensions: [("cell_type", "python"), ("status", status ?? "unknown")])
+        Counter(label: "spin_executions_total", dimensions: [("cell_type", "python"), ("status", status)])
             .increment()
     }
 

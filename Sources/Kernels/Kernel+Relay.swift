@@ -46,9 +46,12 @@ extension Kernel {
             return
         }
         checkReady()
-        if channel == .shell { executions.replied(message) }
+        // An execute_reply's status is read once, for the metrics and the queue.
+        let replyStatus = channel == .shell && message.msgType == "execute_reply"
+            ? (try? message.decodedContent()["status"]?.stringValue) ?? "unknown" : nil
+        if let replyStatus { executions.replied(message, status: replyStatus) }
         deliver(channel, message)
-        trackCellProgress(channel, message, executionState: executionState)
+        trackCellProgress(channel, message, executionState: executionState, replyStatus: replyStatus)
     }
 
     func checkReady() {

@@ -1,10 +1,12 @@
 import Foundation
+import JupyterProtocol
 
 /// The environment a kernel gets: the runtime's own, minus its secrets,
 /// plus what the kernelspec adds.
 public enum KernelEnvironment {
-    /// Variables that never reach a kernel (SPEC §2).
-    public static let withheld: Set<String> = ["SPIN_TOKEN", "SSL_KEY_FILE", "SSL_CERT_FILE"]
+    /// Variables that never reach a kernel (SPEC §2): the same ones no
+    /// `{{runtime_env:…}}` can read.
+    public static let withheld = RuntimeEnvTemplate.withheld
 
     public static func make(runtime: [String: String], spec: KernelSpec) -> [String: String] {
         var environment = runtime.filter { !withheld.contains($0.key) }

@@ -14,10 +14,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "executor"))
 
-from real_parts import HttpsServer, Postgres, Sshd  # noqa: E402
+from real_parts import PG_PASSWORD, HttpsServer, Postgres, Sshd  # noqa: E402
 from spin_harness import Executor  # noqa: E402
 
-PG_PASSWORD = "pg-Secret-4242"
+
 
 
 def short_tmp(prefix: str) -> Path:

@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gateway"))
 from tls_material import TestCA  # noqa: E402
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_PASSWORD = "pg-Secret-4242"
 
 
 def free_port() -> int:

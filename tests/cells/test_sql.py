@@ -8,7 +8,7 @@ import json
 import pytest
 
 from cells import error_of, ok, open_kernel, put_connection, run_cell
-from conftest import PG_PASSWORD
+from real_parts import PG_PASSWORD
 from spin_harness import run
 
 TYPES_SQL = """

@@ -56,17 +56,24 @@ struct PostgresSettings {
         return mode == "allow" || mode == "prefer" ? .prefer(context) : .require(context)
     }
 
-    /// `REQUESTS_CA_BUNDLE` as trust roots: a PEM file, or every certificate
+    /// `REQUESTS_CA_BUNDLE`, read the one way every cell reads it
+    /// (`TLSVerification`), as trust roots: a PEM file, or every certificate
     /// in a (c_rehash-prepared) folder; nil when unset.
     static func trustRoots(_ environment: [String: String]) throws -> NIOSSLTrustRoots? {
-        guard let path = environment["REQUESTS_CA_BUNDLE"], !path.isEmpty else { return nil }
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw CellFailure("TLSConfigurationError", "REQUESTS_CA_BUNDLE=\(path) does not exist.")
+        let verification: TLSVerification
+        do {
+            verification = try TLSVerification.fromEnvironment(environment)
+        } catch {
+            throw CellFailure("TLSConfigurationError", error.message)
         }
-        if !isFolder.boolValue { return .file(path) }
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        let certificates = files.sorted().flatMap { (try? NIOSSLCertificate.fromPEMFile("\(path)/\($0)")) ?? [] }
-        return .certificates(certificates)
+        switch verification {
+        case .disabled:
+            return nil
+        case .caFile(let path):
+            return .file(path)
+        case .caDirectory(let path):
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            return .certificates(files.sorted().flatMap { (try? NIOSSLCertificate.fromPEMFile("\(path)/\($0)")) ?? [] })
+        }
     }
 }

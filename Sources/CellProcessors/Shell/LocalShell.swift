@@ -69,15 +69,14 @@ struct LocalShell {
             try? await Task.sleep(for: .seconds(1))
             pump.stop()
         }
-        var decoders: [OutputChunk.Stream: UTF8Carry] = [.stdout: UTF8Carry(), .stderr: UTF8Carry()]
+        let decoders = StreamDecoders()
         for await chunk in pump.chunks {
-            let text = decoders[chunk.stream]!.text(from: chunk.bytes)
+            let text = decoders.text(chunk.stream.rawValue, chunk.bytes)
             if !text.isEmpty { await context.emit(.stream(name: chunk.stream.rawValue, text: text)) }
             pump.consumed()
         }
-        for (stream, var decoder) in decoders {
-            let rest = decoder.finish()
-            if !rest.isEmpty { await context.emit(.stream(name: stream.rawValue, text: rest)) }
+        for (name, rest) in decoders.finish() where !rest.isEmpty {
+            await context.emit(.stream(name: name, text: rest))
         }
         watcher.cancel()
     }

@@ -35,12 +35,11 @@ extension Kernel {
     }
 
     /// Watches what the kernel sends for the ends of queued Python cells.
-    func trackCellProgress(_ channel: Channel, _ message: JupyterMessage, executionState: String?) {
+    func trackCellProgress(_ channel: Channel, _ message: JupyterMessage, executionState: String?, replyStatus: String?) {
         guard let parent = message.parentMsgID else { return }
         if channel == .iopub, executionState == "idle", cells.kernelFinished(parent) {
             advanceCells()
-        } else if channel == .shell, message.msgType == "execute_reply", let request = cells.pythonRequest(parent),
-            (try? message.decodedContent()["status"]?.stringValue) == "error",
+        } else if replyStatus == "error", let request = cells.pythonRequest(parent),
             (try? request.decodedContent()["stop_on_error"]?.boolValue) != false
         {
             abortWaitingCells()

@@ -47,7 +47,9 @@ public struct TypedCellRequest: Sendable {
     /// present but malformed, so the client hears why instead of the kernel
     /// running SQL as Python.
     public static func parse(_ message: JupyterMessage) throws(Invalid) -> TypedCellRequest? {
-        guard let metadata = try? message.decodedMetadata(), let spin = metadata["spin"] else { return nil }
+        // Most cells are Python with no `spin` key: skip decoding their metadata.
+        guard mentionsSpin(message.metadata), let metadata = try? message.decodedMetadata(), let spin = metadata["spin"]
+        else { return nil }
         guard let fields = spin.objectValue else {
             throw Invalid(message: "metadata.spin must be an object like {\"cell_type\": \"sql\", \"connection\": \"name\"}.")
         }
@@ -67,6 +69,15 @@ public struct TypedCellRequest: Sendable {
             stopOnError: content["stop_on_error"]?.boolValue ?? true,
             message: message
         )
+    }
+
+    private static let spinKey = Array("\"spin\"".utf8)
+
+    static func mentionsSpin(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= spinKey.count else { return false }
+        return (0...(bytes.count - spinKey.count)).contains { start in
+            bytes[start] == 0x22 && bytes[start..<start + spinKey.count].elementsEqual(spinKey)
+        }
     }
 
     private static func string(_ fields: [String: JSONValue], _ key: String) throws(Invalid) -> String? {
