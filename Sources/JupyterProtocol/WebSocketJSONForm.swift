@@ -29,14 +29,24 @@ public enum WebSocketJSONForm {
     static func encodeJSON(channel: Channel, _ message: JupyterMessage, buffers: [UInt8] = []) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(message.header.count + message.parentHeader.count + message.metadata.count + message.content.count + 160)
-        out += Array(#"{"channel":"#.utf8) + JSONCoding.quoted(channel.rawValue)
-        out += Array(#","msg_id":"#.utf8) + JSONCoding.quoted(message.msgID)
-        out += Array(#","msg_type":"#.utf8) + JSONCoding.quoted(message.msgType)
-        out += Array(#","header":"#.utf8) + message.header
-        out += Array(#","parent_header":"#.utf8) + message.parentHeader
-        out += Array(#","metadata":"#.utf8) + message.metadata
-        out += Array(#","content":"#.utf8) + message.content
-        out += Array(#","buffers":["#.utf8) + buffers + Array("]}".utf8)
+        // Appended in place: this runs for every message to a JSON-form client.
+        out.append(contentsOf: #"{"channel":"#.utf8)
+        JSONCoding.appendQuoted(channel.rawValue, to: &out)
+        out.append(contentsOf: #","msg_id":"#.utf8)
+        JSONCoding.appendQuoted(message.msgID, to: &out)
+        out.append(contentsOf: #","msg_type":"#.utf8)
+        JSONCoding.appendQuoted(message.msgType, to: &out)
+        out.append(contentsOf: #","header":"#.utf8)
+        out.append(contentsOf: message.header)
+        out.append(contentsOf: #","parent_header":"#.utf8)
+        out.append(contentsOf: message.parentHeader)
+        out.append(contentsOf: #","metadata":"#.utf8)
+        out.append(contentsOf: message.metadata)
+        out.append(contentsOf: #","content":"#.utf8)
+        out.append(contentsOf: message.content)
+        out.append(contentsOf: #","buffers":["#.utf8)
+        out.append(contentsOf: buffers)
+        out.append(contentsOf: "]}".utf8)
         return out
     }
 
