@@ -50,6 +50,20 @@ import Testing
         #expect(message.parentMsgID == nil)
     }
 
+    @Test func theJSONFormEncodesByteForByte() throws {
+        let message = try JupyterMessage(
+            header: Array(#"{"msg_id":"i\"d","msg_type":"t"}"#.utf8), parentHeader: [],
+            metadata: Array(#"{"m":1}"#.utf8), content: Array(#"{"c":[]}"#.utf8)
+        )
+        guard case .text(let text) = WebSocketJSONForm.encode(channel: .iopub, message) else {
+            Issue.record("a message without buffers must be a text frame")
+            return
+        }
+        let expected = #"{"channel":"iopub","msg_id":"i\"d","msg_type":"t","header":{"msg_id":"i\"d","msg_type":"t"},"#
+            + #""parent_header":{},"metadata":{"m":1},"content":{"c":[]},"buffers":[]}"#
+        #expect(String(decoding: text, as: UTF8.self) == expected)
+    }
+
     @Test func theJSONFormStillRejectsNonObjectParts() {
         for key in ["parent_header", "metadata", "content"] {
             let text = #"{"channel":"shell","header":{"msg_id":"a","msg_type":"b"},""# + key + #"":[]}"#
