@@ -52,6 +52,12 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of `pid` so far (/proc/PID/stat utime + stime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def execute_request(code: str) -> tuple[str, str]:
     msg_id = uuid.uuid4().hex
     return msg_id, json.dumps({
@@ -128,7 +134,9 @@ def main() -> None:
         time.sleep(0.5)
         idle_rss = rss_mb(proc.pid)
         kernel = request(socket, "POST", "/api/kernels")["id"]
+        cpu_before = cpu_seconds(proc.pid)
         executor_times = asyncio.run(via_executor(socket, kernel))
+        cpu_ms = (cpu_seconds(proc.pid) - cpu_before) * 1000 / (N + 20)
         floor_times = asyncio.run(via_zeromq())
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -140,6 +148,7 @@ def main() -> None:
     print(f"{'executor Unix socket (WebSocket JSON)':<38}{e50:>9.2f}{e99:>9.2f}")
     print(f"{'jupyter_client over ZeroMQ (floor)':<38}{f50:>9.2f}{f99:>9.2f}")
     print(f"ratio executor/floor: p50 {e50 / f50:.2f}x, p99 {e99 / f99:.2f}x")
+    print(f"executor CPU per execute (utime + stime): {cpu_ms:.2f} ms")
     print(f"executor idle RSS (no kernels): {idle_rss:.1f} MB")
 
 

@@ -28,8 +28,15 @@ public enum JSONCoding {
 
     /// A JSON string literal for `text`, quotes included.
     public static func quoted(_ text: String) -> [UInt8] {
-        var out: [UInt8] = [0x22]
+        var out = [UInt8]()
         out.reserveCapacity(text.utf8.count + 2)
+        appendQuoted(text, to: &out)
+        return out
+    }
+
+    /// Appends the JSON string literal for `text`, quotes included, to `out`.
+    public static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(0x22)
         for byte in text.utf8 {
             switch byte {
             case 0x22: out += [0x5C, 0x22]
@@ -42,6 +49,5 @@ public enum JSONCoding {
             }
         }
         out.append(0x22)
-        return out
     }
 }

@@ -40,6 +40,13 @@ public struct JupyterMessage: Sendable, Hashable {
         header.count + parentHeader.count + metadata.count + content.count + buffers.reduce(0) { $0 + $1.count }
     }
 
+    /// A top-level string field of `content` (`execution_state`, `status`),
+    /// read by scanning the bytes rather than decoding them: `nil` when it is
+    /// absent or not a string, or when the content is not a JSON object.
+    public func contentString(_ key: String) -> String? {
+        (try? JSONObjectFields(content))?.string(key)
+    }
+
     public func decodedContent() throws(ProtocolError) -> [String: JSONValue] {
         try JSONCoding.object(from: content)
     }

@@ -38,21 +38,39 @@ public struct MessageHeader: Sendable, Hashable, Codable {
     }
 
     /// Parses a header part; an empty object (`{}`) yields `nil`, as for a
-    /// message without a parent. One JSON parse: this runs for every message.
+    /// message without a parent. This runs for every message, so it scans the
+    /// bytes (`JSONObjectFields`) rather than decoding with Foundation.
     public static func parse(_ bytes: [UInt8]) throws(ProtocolError) -> MessageHeader? {
-        if isEmptyObject(bytes) { return nil }
-        do {
-            return try JSONDecoder().decode(MessageHeader.self, from: Data(bytes))
-        } catch DecodingError.keyNotFound {
-            throw ProtocolError(.missingField, "header lacks msg_id or msg_type")
+        let fields: JSONObjectFields
+        do throws(ProtocolError) {
+            fields = try JSONObjectFields(bytes)
         } catch {
-            throw ProtocolError(.invalidJSON, "header is not a JSON object with string msg_id and msg_type")
+            throw ProtocolError(.invalidJSON, "header: \(error.detail)")
         }
+        if fields.isEmpty { return nil }
+        return try MessageHeader(
+            msgID: required(fields, "msg_id"), msgType: required(fields, "msg_type"),
+            session: optional(fields, "session"), username: optional(fields, "username"),
+            date: optional(fields, "date"), version: optional(fields, "version")
+        )
     }
 
-    /// True for `{}` with any white space around or inside.
-    static func isEmptyObject(_ bytes: [UInt8]) -> Bool {
-        let meaningful = bytes.filter { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
-        return meaningful == [UInt8(ascii: "{"), UInt8(ascii: "}")]
+    private static func required(_ fields: JSONObjectFields, _ key: String) throws(ProtocolError) -> String {
+        guard let member = fields.member(key) else {
+            throw ProtocolError(.missingField, "header lacks msg_id or msg_type")
+        }
+        guard member.kind == .string else {
+            throw ProtocolError(.invalidJSON, "header's \(key) is not a string")
+        }
+        return fields.string(of: member)
+    }
+
+    /// An optional field: absent or `null` reads as "".
+    private static func optional(_ fields: JSONObjectFields, _ key: String) throws(ProtocolError) -> String {
+        guard let member = fields.member(key), member.kind != .null else { return "" }
+        guard member.kind == .string else {
+            throw ProtocolError(.invalidJSON, "header's \(key) is not a string")
+        }
+        return fields.string(of: member)
     }
 }

@@ -6,9 +6,14 @@ import Crypto
 /// Jupyter also allows.
 public struct MessageSigner: Sendable {
     private let key: [UInt8]
+    /// HMAC's state after the key: keyed once here rather than for each of
+    /// the ~7 messages of an execute (padding and hashing the key was half
+    /// the cost of a signature).
+    private let keyed: KeyedHMAC?
 
     public init(key: [UInt8]) {
         self.key = key
+        self.keyed = key.isEmpty ? nil : KeyedHMAC(HMAC<SHA256>(key: SymmetricKey(data: key)))
     }
 
     public var isEnabled: Bool { !key.isEmpty }
@@ -19,8 +24,7 @@ public struct MessageSigner: Sendable {
     }
 
     public func signature(of parts: [[UInt8]]) -> [UInt8] {
-        guard isEnabled else { return [] }
-        var hmac = HMAC<SHA256>(key: SymmetricKey(data: key))
+        guard var hmac = keyed?.state else { return [] }
         for part in parts { hmac.update(data: part) }
         return Self.hex(Array(hmac.finalize()))
     }
@@ -49,5 +53,16 @@ public struct MessageSigner: Sendable {
             out.append(digits[Int(byte & 0x0F)])
         }
         return out
+    }
+}
+
+/// A keyed HMAC state, copied for each signature. The hash contexts inside
+/// are copy-on-write (a copy that is updated gets its own context), so
+/// sharing the original across threads only ever reads it.
+private struct KeyedHMAC: @unchecked Sendable {
+    let state: HMAC<SHA256>
+
+    init(_ state: HMAC<SHA256>) {
+        self.state = state
     }
 }

@@ -29,14 +29,24 @@ public enum WebSocketJSONForm {
     static func encodeJSON(channel: Channel, _ message: JupyterMessage, buffers: [UInt8] = []) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(message.header.count + message.parentHeader.count + message.metadata.count + message.content.count + 160)
-        out += Array(#"{"channel":"#.utf8) + JSONCoding.quoted(channel.rawValue)
-        out += Array(#","msg_id":"#.utf8) + JSONCoding.quoted(message.msgID)
-        out += Array(#","msg_type":"#.utf8) + JSONCoding.quoted(message.msgType)
-        out += Array(#","header":"#.utf8) + message.header
-        out += Array(#","parent_header":"#.utf8) + message.parentHeader
-        out += Array(#","metadata":"#.utf8) + message.metadata
-        out += Array(#","content":"#.utf8) + message.content
-        out += Array(#","buffers":["#.utf8) + buffers + Array("]}".utf8)
+        // Appended in place: this runs for every message to a JSON-form client.
+        out.append(contentsOf: #"{"channel":"#.utf8)
+        JSONCoding.appendQuoted(channel.rawValue, to: &out)
+        out.append(contentsOf: #","msg_id":"#.utf8)
+        JSONCoding.appendQuoted(message.msgID, to: &out)
+        out.append(contentsOf: #","msg_type":"#.utf8)
+        JSONCoding.appendQuoted(message.msgType, to: &out)
+        out.append(contentsOf: #","header":"#.utf8)
+        out.append(contentsOf: message.header)
+        out.append(contentsOf: #","parent_header":"#.utf8)
+        out.append(contentsOf: message.parentHeader)
+        out.append(contentsOf: #","metadata":"#.utf8)
+        out.append(contentsOf: message.metadata)
+        out.append(contentsOf: #","content":"#.utf8)
+        out.append(contentsOf: message.content)
+        out.append(contentsOf: #","buffers":["#.utf8)
+        out.append(contentsOf: buffers)
+        out.append(contentsOf: "]}".utf8)
         return out
     }
 
@@ -75,31 +85,32 @@ public enum WebSocketJSONForm {
         return try decode(json: parts[0], buffers: Array(parts[1...]))
     }
 
+    /// Reads `channel` and splices the four parts' bytes as the client sent
+    /// them: one validating scan, no decode and re-encode.
     private static func decode(json: [UInt8], buffers: [[UInt8]]) throws(ProtocolError) -> (Channel, JupyterMessage) {
-        let object = try JSONCoding.object(from: json)
-        guard let channelName = object["channel"]?.stringValue else {
+        let fields = try JSONObjectFields(json)
+        guard let channelName = fields.string("channel") else {
             throw ProtocolError(.missingField, "message has no string 'channel' field")
         }
         let channel = try Channel(name: channelName)
-        guard let header = object["header"], header.isObject else {
+        guard let header = fields.member("header"), header.kind == .object else {
             throw ProtocolError(.missingField, "message has no 'header' object")
         }
         let message = try JupyterMessage(
-            header: JSONCoding.encode(header),
-            parentHeader: try objectPart(object, "parent_header"),
-            metadata: try objectPart(object, "metadata"),
-            content: try objectPart(object, "content"),
+            header: fields.slice(of: header),
+            parentHeader: try objectPart(fields, "parent_header"),
+            metadata: try objectPart(fields, "metadata"),
+            content: try objectPart(fields, "content"),
             buffers: buffers
         )
         return (channel, message)
     }
 
-    private static func objectPart(_ object: [String: JSONValue], _ key: String) throws(ProtocolError) -> [UInt8] {
-        switch object[key] {
-        case nil, .null?: return Array("{}".utf8)
-        case let value? where value.isObject: return JSONCoding.encode(value)
-        default: throw ProtocolError(.invalidJSON, "'\(key)' must be an object")
-        }
+    /// An optional object member: absent or `null` is `{}`.
+    private static func objectPart(_ fields: JSONObjectFields, _ key: String) throws(ProtocolError) -> [UInt8] {
+        guard let member = fields.member(key), member.kind != .null else { return Array("{}".utf8) }
+        guard member.kind == .object else { throw ProtocolError(.invalidJSON, "'\(key)' must be an object") }
+        return fields.slice(of: member)
     }
 
     private static func appendUInt32(_ value: UInt32, to out: inout [UInt8]) {

@@ -35,8 +35,8 @@ public enum WebSocketV1Framing {
         )
         // A client's metadata and content must be JSON objects too: a kernel
         // would otherwise receive, and choke on, what no client should send.
-        _ = try message.decodedMetadata()
-        _ = try message.decodedContent()
+        try JSONObjectFields.validate(message.metadata)
+        try JSONObjectFields.validate(message.content)
         return (channel, message)
     }
 

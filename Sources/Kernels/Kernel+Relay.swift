@@ -32,7 +32,7 @@ extension Kernel {
         var executionState: String?
         if channel == .iopub {
             iopubSeen = true
-            if message.msgType == "status", let state = try? message.decodedContent()["execution_state"]?.stringValue {
+            if message.msgType == "status", let state = message.contentString("execution_state") {
                 executionState = state
                 perform(lifecycle.reported(state))
             }
@@ -48,7 +48,7 @@ extension Kernel {
         checkReady()
         // An execute_reply's status is read once, for the metrics and the queue.
         let replyStatus = channel == .shell && message.msgType == "execute_reply"
-            ? (try? message.decodedContent()["status"]?.stringValue) ?? "unknown" : nil
+            ? message.contentString("status") ?? "unknown" : nil
         if let replyStatus { executions.replied(message, status: replyStatus) }
         deliver(channel, message)
         trackCellProgress(channel, message, executionState: executionState, replyStatus: replyStatus)
