@@ -49,8 +49,10 @@ import Testing
         WebSocketFrame(fin: fin, opcode: opcode, data: ByteBuffer(string: text))
     }
 
+    /// Outbound frames carry their payload in the clear; the encoder (not in these
+    /// pipelines) applies `maskKey` on the wire.
     static func closeCode(_ frame: WebSocketFrame) -> WebSocketErrorCode? {
-        var data = frame.unmaskedData
+        var data = frame.data
         return data.readWebSocketErrorCode()
     }
 
@@ -64,7 +66,7 @@ import Testing
         let relayed = try pair.outbound(pair.executor)
         #expect(relayed.map(\.opcode) == [.text, .continuation, .continuation])
         #expect(relayed.map(\.fin) == [false, false, true])
-        #expect(relayed.map { $0.unmaskedData } == [ByteBuffer(string: "a"), ByteBuffer(string: "b"), ByteBuffer(bytes: [0, 1])])
+        #expect(relayed.map(\.data) == [ByteBuffer(string: "a"), ByteBuffer(string: "b"), ByteBuffer(bytes: [0, 1])])
         #expect(relayed.allSatisfy { $0.maskKey != nil })  // towards the executor, as a client
     }
 
@@ -81,7 +83,7 @@ import Testing
     @Test func framesTheExecutorSentBeforeTheBrowserJoinedAreKept() throws {
         let pair = try Pair(executorFramesFirst: [Self.frame("early-1"), Self.frame("early-2")])
         let relayed = try pair.outbound(pair.browser)
-        #expect(relayed.map { String(buffer: $0.unmaskedData) } == ["early-1", "early-2"])
+        #expect(relayed.map { String(buffer: $0.data) } == ["early-1", "early-2"])
     }
 
     @Test func pingsAreAnsweredLocallyAndPongsDropped() throws {
