@@ -53,3 +53,22 @@ import Testing
         #expect(lines[0].contains(#"k="v w""#))
     }
 }
+
+@Suite struct LogLineFormatterTests {
+    @Test func timestampsMatchFoundationsISO8601Style() {
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        for seconds in [0.0, 1_795_000_000.123, 1_795_000_000.9995, 951_782_400.5, 4_102_444_799.999] {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(LogTimestamp.iso8601(secondsSince1970: date.timeIntervalSince1970) == style.format(date))
+        }
+    }
+
+    @Test func jsonIsEscapedAndKeysAreSorted() throws {
+        let object = ["msg": "quote \" back \\ slash / nl \n tab \t bell \u{07} é", "a": "1", "z": ""]
+        let line = LogLineFormatter.json(object)
+        #expect(line.hasPrefix(#"{"a":"1","msg":"#))
+        #expect(line.contains("\\u0007"))
+        let decoded = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+        #expect(decoded == object)
+    }
+}

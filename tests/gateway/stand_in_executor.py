@@ -7,7 +7,10 @@ It echoes what it received so tests can check what the gateway forwarded:
 - GET /metrics                   -> a Prometheus line, appended by the gateway to its own
 - WS  /api/kernels/{id}/channels -> echoes frames (text/binary kept); selects
                                     v1.kernel.websocket.jupyter.org, else spin.json, when offered;
-                                    a text "close:<code>" makes it close with that code
+                                    a text "close:<code>" makes it close with that code;
+                                    "flood:<count>:<size>" sends numbered binary frames as fast
+                                    as the gateway takes them, "burst:<count>" small numbered text
+                                    frames, "garbage" a malformed frame
 - WS  /api/kernels/missing/channels -> 404 JSON
 Run: python stand_in_executor.py  (socket from SPIN_EXECUTOR_SOCKET)
 """
@@ -60,6 +63,8 @@ async def channels(request):
     await socket.send_str(json.dumps({"hello": True, "offered": offered, "headers": dict(request.headers), "query": request.query_string}))
     async for message in socket:
         if message.type == WSMsgType.TEXT:
+            if await relay_command(socket, request, message.data):
+                continue
             if message.data.startswith("close:"):
                 await socket.close(code=int(message.data.split(":")[1]), message=b"bye")
                 break
@@ -67,6 +72,24 @@ async def channels(request):
         elif message.type == WSMsgType.BINARY:
             await socket.send_bytes(message.data)
     return socket
+
+
+async def relay_command(socket, request, text):
+    """Commands for the relay tests; returns whether `text` was one."""
+    command, _, argument = text.partition(":")
+    if command == "flood":
+        count, size = (int(part) for part in argument.split(":"))
+        for index in range(count):
+            await socket.send_bytes(index.to_bytes(4, "big") + b"x" * (size - 4))
+        return True
+    if command == "burst":
+        for index in range(int(argument)):
+            await socket.send_str(str(index))
+        return True
+    if command == "garbage":
+        request.transport.write(b"\x09\x00")  # a ping without fin: control frames must not be fragmented
+        return True
+    return False
 
 
 def main():

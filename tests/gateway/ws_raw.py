@@ -45,3 +45,16 @@ def read_frame(sock, buffer=b""):
     need(offset + length)
     payload = buffer[offset:offset + length]
     return opcode, payload, buffer[offset + length:]
+
+
+def send_frame(sock, opcode, payload=b"", fin=True):
+    """Sends one masked client frame."""
+    mask = os.urandom(4)
+    head = bytes([(0x80 if fin else 0) | opcode])
+    if len(payload) < 126:
+        head += bytes([0x80 | len(payload)])
+    elif len(payload) < 65536:
+        head += bytes([0x80 | 126]) + struct.pack(">H", len(payload))
+    else:
+        head += bytes([0x80 | 127]) + struct.pack(">Q", len(payload))
+    sock.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))

@@ -5,17 +5,30 @@ import NIOWebSocket
 
 /// Opens the executor side of a forwarded WebSocket over the Unix socket.
 struct ExecutorWebSocketDialer: Sendable {
-    typealias FrameChannel = NIOAsyncChannel<WebSocketFrame, WebSocketFrame>
+    /// An upgraded executor connection whose frames wait in its `RelayHandler` for the browser side.
+    struct Upgraded: Sendable {
+        let channel: any Channel
+        let handler: NIOLoopBound<RelayHandler>
+
+        func closeUnlessRelaying() {
+            let handler = self.handler
+            let channel = self.channel
+            channel.eventLoop.execute {
+                if !handler.value.isJoined { channel.close(promise: nil) }
+            }
+        }
+    }
+
     typealias HTTPChannel = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
 
     enum Outcome: Sendable {
-        case upgraded(FrameChannel, selectedProtocol: String?)
+        case upgraded(Upgraded, selectedProtocol: String?)
         /// The executor answered the handshake with an ordinary HTTP response.
         case refused(status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer)
     }
 
     private enum Negotiation: Sendable {
-        case upgraded(FrameChannel, String?)
+        case upgraded(Upgraded, String?)
         case notUpgraded(HTTPChannel)
     }
 
@@ -24,9 +37,11 @@ struct ExecutorWebSocketDialer: Sendable {
     let maxFrameSize: Int
     static let maxRefusalBody = 64 * 1024
 
-    /// Dials the executor and performs the handshake for `uri` with `headers`.
-    func dial(uri: String, headers: HTTPHeaders) async throws -> Outcome {
-        let negotiation = try await ClientBootstrap(group: self.group)
+    /// Dials the executor and performs the handshake for `uri` with `headers`, on
+    /// `eventLoop` (the browser connection's, so the relay never hops between loops).
+    func dial(uri: String, headers: HTTPHeaders, on eventLoop: (any EventLoop)? = nil) async throws -> Outcome {
+        let group: any EventLoopGroup = eventLoop.map { $0 as any EventLoopGroup } ?? self.group
+        let negotiation = try await ClientBootstrap(group: group)
             .connectTimeout(.seconds(2))
             .connect(unixDomainSocketPath: self.socketPath) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -47,8 +62,10 @@ struct ExecutorWebSocketDialer: Sendable {
             enableAutomaticErrorHandling: false,
             upgradePipelineHandler: { channel, response in
                 channel.eventLoop.makeCompletedFuture {
-                    let frames = try FrameChannel(wrappingChannelSynchronously: channel)
-                    return .upgraded(frames, response.headers.first(name: "Sec-WebSocket-Protocol"))
+                    let handler = RelayHandler(side: .executor)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    let upgraded = Upgraded(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+                    return .upgraded(upgraded, response.headers.first(name: "Sec-WebSocket-Protocol"))
                 }
             }
         )

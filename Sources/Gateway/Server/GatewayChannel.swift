@@ -6,18 +6,18 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 import NIOWebSocket
+import ServiceLifecycle
 
 /// The gateway's child channel: HTTP/1.1 with a WebSocket upgrade whose acceptance is
 /// decided by `WebSocketGate` (auth, origin, executor handshake). Refused upgrades get a
 /// JSON answer instead of the framework's empty 400.
 struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
-    typealias FrameChannel = NIOAsyncChannel<WebSocketFrame, WebSocketFrame>
     typealias HTTPChannel = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
     enum Negotiated: Sendable {
         case http(HTTPChannel)
         case refused(HTTPChannel, status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer)
-        case websocket(FrameChannel, executor: FrameChannel, logger: Logger)
+        case websocket(WebSocketRelay, logger: Logger)
     }
 
     struct Value: ServerChildChannelValue {
@@ -76,22 +76,35 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
             shouldUpgrade: { channel, head in
                 let address = channel.clientAddress
                 let promise = channel.eventLoop.makePromise(of: WebSocketGate.Outcome.self)
-                promise.completeWithTask { await gate.evaluate(head, clientAddress: address) }
+                let eventLoop = channel.eventLoop
+                promise.completeWithTask { await gate.evaluate(head, clientAddress: address, eventLoop: eventLoop) }
                 return promise.futureResult.map { result in
                     outcome.value = result
-                    if case .accept(let headers, _, _, _) = result { return headers }
-                    return nil
+                    guard case .accept(let headers, let executor, _, _) = result else { return nil }
+                    // If the browser leaves before the relay starts, the executor's connection goes too.
+                    channel.closeFuture.whenComplete { _ in executor.closeUnlessRelaying() }
+                    return headers
                 }
             },
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
-                    guard case .accept(_, let executor, let logger, _) = outcome.value else {
+                    guard case .accept(_, let executor, let logger, _) = outcome.value, executor.channel.eventLoop.inEventLoop else {
                         throw ChannelError.inappropriateOperationForState
                     }
-                    return .websocket(try FrameChannel(wrappingChannelSynchronously: channel), executor: executor, logger: logger)
+                    return .websocket(try self.startRelay(browser: channel, executor: executor), logger: logger)
                 }
             }
         )
+    }
+
+    /// Glues the upgraded browser channel to the executor's, both on this event loop.
+    private func startRelay(browser channel: any Channel, executor: ExecutorWebSocketDialer.Upgraded) throws -> WebSocketRelay {
+        let handler = RelayHandler(side: .browser)
+        try channel.pipeline.syncOperations.addHandler(handler)
+        let ping = TimeAmount.seconds(Int64(self.core.configuration.webSocketPingSeconds))
+        let session = RelaySession(browser: handler, executor: executor.handler.value, eventLoop: channel.eventLoop, pingInterval: ping)
+        session.start()
+        return WebSocketRelay(session: session, browser: channel, executor: executor.channel)
     }
 
     private func notUpgraded(_ channel: any Channel, outcome: WebSocketGate.Outcome?, requestedUpgrade: Bool) throws -> Negotiated {
@@ -116,10 +129,13 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
                 await self.handleHTTP(asyncChannel: http, logger: logger)
             case .refused(let http, let status, let headers, let body):
                 await Self.writeRefusal(http, status: status, headers: headers, body: body)
-            case .websocket(let browser, let executor, let logger):
+            case .websocket(let relay, let logger):
                 self.core.metrics.webSocketOpened()
-                let ping = Duration.seconds(self.core.configuration.webSocketPingSeconds)
-                await WebSocketRelay(browser: browser, executor: executor, pingInterval: ping, logger: logger).run()
+                await withGracefulShutdownHandler {
+                    try? await relay.done.get()
+                } onGracefulShutdown: {
+                    relay.shutdown()
+                }
                 self.core.metrics.webSocketClosed()
                 logger.info("websocket closed")
             }

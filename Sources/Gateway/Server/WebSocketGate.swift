@@ -8,13 +8,14 @@ import NIOWebSocket
 /// subprotocol is negotiated end to end. The outcome is kept for the connection.
 struct WebSocketGate: Sendable {
     enum Outcome: Sendable {
-        case accept(responseHeaders: HTTPHeaders, executor: ExecutorWebSocketDialer.FrameChannel, logger: Logger, selected: String?)
+        case accept(responseHeaders: HTTPHeaders, executor: ExecutorWebSocketDialer.Upgraded, logger: Logger, selected: String?)
         case refuse(status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer, logger: Logger)
     }
 
     let core: GatewayCore
 
-    func evaluate(_ head: HTTPRequestHead, clientAddress: String) async -> Outcome {
+    /// Decides `head`; an accepted executor connection is dialed on `eventLoop`.
+    func evaluate(_ head: HTTPRequestHead, clientAddress: String, eventLoop: any EventLoop) async -> Outcome {
         let requestID = RequestID.make(incoming: head.headers.first(name: "X-Request-Id"))
         var logger = self.core.logger
         logger[metadataKey: "request.id"] = "\(requestID)"
@@ -30,7 +31,7 @@ struct WebSocketGate: Sendable {
         let outcome: Outcome
         switch decision {
         case .authenticated:
-            outcome = await self.dial(head, target: target, offered: offered, requestID: requestID, clientAddress: clientAddress, logger: logger)
+            outcome = await self.dial(head, target: target, offered: offered, requestID: requestID, clientAddress: clientAddress, eventLoop: eventLoop, logger: logger)
         case .rateLimited(let seconds):
             outcome = Self.refusal(.tooManyFailures(retryAfter: seconds), requestID: requestID, logger: logger)
         case .forbiddenOrigin:
@@ -42,7 +43,7 @@ struct WebSocketGate: Sendable {
         return outcome
     }
 
-    private func dial(_ head: HTTPRequestHead, target: RequestTarget, offered: WebSocketSubprotocols, requestID: String, clientAddress: String, logger: Logger) async -> Outcome {
+    private func dial(_ head: HTTPRequestHead, target: RequestTarget, offered: WebSocketSubprotocols, requestID: String, clientAddress: String, eventLoop: any EventLoop, logger: Logger) async -> Outcome {
         var fields = HTTPFields()
         for header in head.headers {
             if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
@@ -50,7 +51,7 @@ struct WebSocketGate: Sendable {
         var headers = HTTPHeaders(ForwardedHeaders.build(from: fields, authority: head.headers.first(name: "Host"), clientAddress: clientAddress, scheme: self.core.scheme, requestID: requestID))
         if let protocols = offered.forwardedHeaderValue { headers.add(name: "Sec-WebSocket-Protocol", value: protocols) }
         do {
-            switch try await self.core.dialer.dial(uri: target.forwardedTarget, headers: headers) {
+            switch try await self.core.dialer.dial(uri: target.forwardedTarget, headers: headers, on: eventLoop) {
             case .upgraded(let channel, let selected):
                 var response = HTTPHeaders([("X-Request-Id", requestID)])
                 if let selected, offered.forwarded.contains(selected) { response.add(name: "Sec-WebSocket-Protocol", value: selected) }

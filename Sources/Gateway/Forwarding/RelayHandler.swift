@@ -1,0 +1,144 @@
+import NIOCore
+import NIOWebSocket
+
+/// One side of a relayed WebSocket, living in that side's pipeline on its event loop.
+///
+/// Frames read here go to the `RelaySession`, which writes them to the other side; writes
+/// are flushed once per read burst. Reading stops while the other side cannot take more
+/// (`read` is held until the partner's channel is writable again), so a slow peer cannot
+/// make the gateway buffer without bound.
+final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    enum Side: Sendable { case browser, executor }
+
+    let side: Side
+    /// Set when both sides are known; until then frames and the end of input are kept.
+    private var session: RelaySession?
+    private var context: ChannelHandlerContext?
+    private var early: [WebSocketFrame] = []
+    private var endedEarly = false
+    private var readHeld = false
+    private var needsFlush = false
+    /// The last close frame written to this side, so the channel is closed after it went out.
+    private var closingWrite: EventLoopFuture<Void>?
+
+    init(side: Side) {
+        self.side = side
+    }
+
+    var isJoined: Bool { self.session != nil }
+
+    var isWritable: Bool { self.context?.channel.isWritable ?? false }
+
+    /// Joins the session, replaying what arrived before it existed.
+    func join(_ session: RelaySession) {
+        self.session = session
+        let early = self.early
+        self.early = []
+        for frame in early { session.received(frame, from: self) }
+        if self.endedEarly { session.ended(self.side, sawClose: false) }
+        session.readComplete()
+        self.resumeReading()
+    }
+
+    // MARK: Inbound
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        self.session = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = Self.unwrapInboundIn(data)
+        guard let session = self.session else {
+            self.early.append(frame)
+            return
+        }
+        session.received(frame, from: self)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.session?.readComplete()
+        context.fireChannelReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let session = self.session {
+            session.ended(self.side, sawClose: false)
+        } else {
+            self.endedEarly = true
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // The browser side's protocol errors are answered (1002) and closed by NIO's
+        // WebSocketProtocolErrorHandler; anything else ends this side.
+        if self.side == .browser, error is NIOWebSocketError { return }
+        context.close(promise: nil)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { self.session?.partner(of: self.side).resumeReading() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: Outbound
+
+    func read(context: ChannelHandlerContext) {
+        if let session = self.session, session.partner(of: self.side).isWritable {
+            context.read()
+        } else {
+            self.readHeld = true
+        }
+    }
+
+    func resumeReading() {
+        guard self.readHeld, let context = self.context, self.session != nil else { return }
+        self.readHeld = false
+        context.read()
+    }
+
+    /// Writes a frame to this side; it goes out with the next `flushIfNeeded`.
+    func send(_ frame: WebSocketFrame) {
+        guard let context = self.context else { return }
+        context.write(Self.wrapOutboundOut(frame), promise: nil)
+        self.needsFlush = true
+    }
+
+    /// Writes a close frame and remembers it, so `close()` waits for it to go out.
+    func sendClosing(_ frame: WebSocketFrame) {
+        guard let context = self.context else { return }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.write(Self.wrapOutboundOut(frame), promise: promise)
+        self.closingWrite = promise.futureResult
+        self.needsFlush = true
+    }
+
+    func flushIfNeeded() {
+        guard self.needsFlush, let context = self.context else { return }
+        self.needsFlush = false
+        context.flush()
+    }
+
+    /// Closes this side once its last close frame is written (or after `grace` at most).
+    func close(grace: TimeAmount) {
+        guard let context = self.context else { return }
+        self.flushIfNeeded()
+        let channel = context.channel
+        guard let closingWrite = self.closingWrite else {
+            channel.close(promise: nil)
+            return
+        }
+        closingWrite.whenComplete { _ in channel.close(promise: nil) }
+        let hardClose = context.eventLoop.scheduleTask(in: grace) { channel.close(promise: nil) }
+        channel.closeFuture.whenComplete { _ in hardClose.cancel() }
+    }
+}
