@@ -122,7 +122,9 @@ struct MessageBuffer: Sendable {
             bytes -= items[start].1.byteCount
             start += 1
         }
-        if start > 1024, start * 2 > items.count {
+        // Dropped messages stay referenced until compaction: compact once
+        // they are half of the array (amortised O(1)).
+        if start > 0, start * 2 >= items.count {
             items.removeFirst(start)
             start = 0
         }

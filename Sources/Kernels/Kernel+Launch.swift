@@ -14,7 +14,7 @@ extension Kernel {
         missedBeats = 0
         do {
             let launched = try provisioner.launch(kernelID: id, spec: spec)
-            let sockets = try KernelSockets(info: launched.info)
+            let sockets = try KernelSockets(info: launched.info, gate: iopubGate)
             self.process = launched.process
             self.sockets = sockets
             self.connectionFile = launched.connectionFile
@@ -32,8 +32,8 @@ extension Kernel {
 
     private func consume(_ events: AsyncStream<KernelEvent>, generation current: Int) async {
         for await event in events {
-            guard current == generation else { continue }
-            handle(event)
+            if current == generation { handle(event) }
+            if case .message(.iopub, let frames) = event { iopubGate.handled(IopubGate.cost(of: frames)) }
         }
     }
 

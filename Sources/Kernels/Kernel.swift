@@ -40,16 +40,24 @@ public actor Kernel {
     let factory: MessageFactory
     /// Numbers and journals every message for clients; nil when the journal is off.
     public nonisolated let journal: KernelJournal?
+    /// When the socket thread may read iopub: clients' backlogs and the
+    /// messages this actor has not handled yet, in bytes. Kept across restarts.
+    public nonisolated let iopubGate: IopubGate
 
     public init(
         id: String, spec: KernelSpec, provisioner: KernelProvisioner, logger: Logger, journal: KernelJournal? = nil,
-        cellRunner: (any TypedCellRunner)? = nil
+        cellRunner: (any TypedCellRunner)? = nil, iopubGate: IopubGate = IopubGate()
     ) {
         self.id = id
         self.cellRunner = cellRunner
         self.spec = spec
         self.provisioner = provisioner
         self.journal = journal
+        self.iopubGate = iopubGate
+        if let journal {
+            let limit = iopubGate.limits.pendingBytes * 2
+            iopubGate.setHoldback { journal.unwrittenBytes > limit }
+        }
         self.factory = MessageFactory(session: "spin-executor-" + id)
         var logger = logger
         logger[metadataKey: "kernel.id"] = .string(id)

@@ -30,6 +30,9 @@ final class ChannelSet: @unchecked Sendable {
         heartbeat = try ZeroMQSocket(context: context, type: ZMQ_REQ)
         for socket in [shell, control, stdin] { socket.setIdentity(identity) }
         iopub.subscribeAll()
+        // Read-ahead while the iopub gate is closed stays small; the kernel's
+        // PUB socket holds the rest (ipykernel's output messages are few and large).
+        iopub.setReceiveHighWaterMark(IopubGate.receiveHighWaterMark)
         let monitorEndpoint = "inproc://spin-stdin-monitor-\(MessageFactory.newID())"
         guard zmq_socket_monitor(stdin.handle, monitorEndpoint, ZMQ_EVENT_HANDSHAKE_SUCCEEDED) == 0 else {
             throw ZeroMQError("zmq_socket_monitor")

@@ -6,7 +6,8 @@ import JupyterProtocol
 ///
 /// Other threads hand frames to `send`, which queues them and wakes the
 /// thread through an eventfd; the thread polls the kernel's sockets and that
-/// eventfd, and reports what arrives on `events`.
+/// eventfd, and reports what arrives on `events`. It reads iopub only while
+/// `gate` is open (see `IopubGate`); the other channels are always read.
 public final class KernelSockets: @unchecked Sendable {
     public let events: AsyncStream<KernelEvent>
     private let continuation: AsyncStream<KernelEvent>.Continuation
@@ -14,15 +15,21 @@ public final class KernelSockets: @unchecked Sendable {
     private let wakeFD: Int32
     private let info: ConnectionInfo
     private let heartbeatInterval: Double
+    private let gate: IopubGate
 
-    public init(info: ConnectionInfo, heartbeatInterval: Double = 3.0) throws {
+    public init(info: ConnectionInfo, gate: IopubGate = IopubGate(), heartbeatInterval: Double = 3.0) throws {
         let wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
         guard wakeFD >= 0 else { throw ZeroMQError("eventfd") }
         self.wakeFD = wakeFD
         self.info = info
         self.heartbeatInterval = heartbeatInterval
+        self.gate = gate
         (events, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
         let sockets = try ChannelSet(info: info)
+        gate.setWake(owner: Int(wakeFD)) { [wakeFD] in
+            var one: UInt64 = 1
+            _ = write(wakeFD, &one, 8)
+        }
         let thread = Thread { [self] in self.run(sockets) }
         thread.name = "zmq-kernel"
         thread.start()
@@ -49,7 +56,10 @@ public final class KernelSockets: @unchecked Sendable {
         var heartbeat = HeartbeatClock(interval: heartbeatInterval)
         var items = sockets.pollItems(wakeFD: wakeFD)
         while !outbox.isClosed {
-            let timeout = heartbeat.millisecondsUntilDue(now: Self.now())
+            let readIopub = gate.mayRead()
+            items[3].events = readIopub ? Int16(ZMQ_POLLIN) : 0
+            var timeout = heartbeat.millisecondsUntilDue(now: Self.now())
+            if !readIopub { timeout = min(timeout, IopubGate.recheckMilliseconds) }
             let ready = zmq_poll(&items, Int32(items.count), timeout)
             if ready < 0, zmq_errno() != EINTR { break }
             if items[5].revents & Int16(ZMQ_POLLIN) != 0 { drainWake() }
@@ -64,13 +74,15 @@ public final class KernelSockets: @unchecked Sendable {
             tickHeartbeat(&heartbeat, sockets, &items)
         }
         continuation.finish()
+        gate.clearWake(owner: Int(wakeFD))
         Darwin_close(wakeFD)
     }
 
     private func receiveAll(_ sockets: ChannelSet, _ items: [zmq_pollitem_t]) {
         for (index, channel) in ChannelSet.order.enumerated() where items[index].revents & Int16(ZMQ_POLLIN) != 0 {
             var count = 0
-            while count < 256, let frames = sockets.socket(for: channel).receive() {
+            while count < 256, channel != .iopub || gate.mayRead(), let frames = sockets.socket(for: channel).receive() {
+                if channel == .iopub { gate.admitted(IopubGate.cost(of: frames)) }
                 continuation.yield(.message(channel, frames))
                 count += 1
             }

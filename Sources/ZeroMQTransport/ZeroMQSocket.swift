@@ -23,6 +23,11 @@ final class ZeroMQSocket {
         guard zmq_connect(handle, endpoint) == 0 else { throw ZeroMQError("zmq_connect") }
     }
 
+    /// At most `messages` read ahead into this process (set before connecting).
+    func setReceiveHighWaterMark(_ messages: Int32) {
+        _ = spin_zmq_setsockopt_int(handle, ZMQ_RCVHWM, messages)
+    }
+
     func subscribeAll() {
         _ = zmq_setsockopt(handle, ZMQ_SUBSCRIBE, nil, 0)
     }

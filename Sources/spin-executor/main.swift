@@ -14,6 +14,7 @@ struct SpinExecutor: AsyncParsableCommand {
     )
 
     func run() async throws {
+        MemoryTuning.apply()
         let environment = ProcessInfo.processInfo.environment
         RuntimeLogHandler.bootstrap(environment: environment)
         let logger = Logger(label: "spin.executor")

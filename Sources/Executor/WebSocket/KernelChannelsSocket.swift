@@ -7,6 +7,8 @@ import Kernels
 import Logging
 import Metrics
 import NIOCore
+import NIOWebSocket
+import ZeroMQTransport
 
 /// `GET /api/kernels/{id}/channels` as a WebSocket: client messages go to the
 /// kernel, the kernel's messages come back through a `WebSocketClientSink`.
@@ -41,12 +43,12 @@ struct KernelChannelsSocket {
         let session = context.request.uri.queryParameters.get("session_id").flatMap { $0.isEmpty ? nil : String($0.prefix(128)) }
             ?? MessageFactory.newID()
         let after = services.journal == nil ? nil : (try? JournalQuery.webSocketAfter(context.request.uri.queryParameters)) ?? nil
-        let sink = WebSocketClientSink(wire: wire, holding: after != nil)
+        let sink = WebSocketClientSink(wire: wire, backlog: kernel.iopubGate.makeBacklog(), holding: after != nil)
         var logger = context.logger
         logger[metadataKey: "kernel.id"] = .string(id)
         let client = try await connect(kernel, session: session, sink: sink, after: after, wire: wire, outbound: outbound)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await Self.write(sink.items, to: outbound) }
+            group.addTask { try await Self.write(sink, to: outbound) }
             defer { group.cancelAll() }
             do {
                 try await read(inbound, into: kernel, client: client, wire: wire, sink: sink)
@@ -91,7 +93,7 @@ struct KernelChannelsSocket {
         while cursor < through {
             let page = journal.read(kernelID, after: cursor, through: through, limit: 1000, maxBytes: JournalRoutes.pageBytes) ?? []
             guard let last = page.last else { return }
-            for record in page { try await Self.write(wire.encode(record.channel, record.message), to: outbound) }
+            for record in page { try await Self.write(OutboundFrame(wire, record.channel, record.message), to: outbound) }
             cursor = last.seq
         }
     }
@@ -113,10 +115,11 @@ struct KernelChannelsSocket {
         }
     }
 
-    private static func write(_ items: AsyncStream<WebSocketClientSink.Item>, to outbound: WebSocketOutboundWriter) async throws {
-        for await item in items {
+    private static func write(_ sink: WebSocketClientSink, to outbound: WebSocketOutboundWriter) async throws {
+        for await item in sink.items {
             switch item {
             case .frame(let frame):
+                defer { sink.written(frame) }
                 try await write(frame, to: outbound)
             case .close(let reason):
                 try await outbound.close(reason == "client too slow" ? .policyViolation : .goingAway, reason: reason)
@@ -125,10 +128,10 @@ struct KernelChannelsSocket {
         }
     }
 
-    private static func write(_ frame: WireProtocol.Frame, to outbound: WebSocketOutboundWriter) async throws {
-        switch frame {
-        case .text(let bytes): try await outbound.write(.text(String(decoding: bytes, as: UTF8.self)))
-        case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
-        }
+    /// A text frame is written from its bytes with the text opcode: no
+    /// `String` (which would validate and copy the whole message).
+    private static func write(_ frame: OutboundFrame, to outbound: WebSocketOutboundWriter) async throws {
+        let opcode: WebSocketOpcode = frame.isText ? .text : .binary
+        try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: opcode, data: frame.buffer)))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import JupyterProtocol
+import ZeroMQTransport
 
 extension Kernel {
     /// An `execute_request` from a client joins the kernel's cell queue.
@@ -122,7 +123,11 @@ extension Kernel {
     private func context(for cell: TypedCellRequest, count: Int64?) -> CellContext {
         CellContext(
             kernelID: id,
-            publish: { [weak self] output in await self?.publish(output, of: cell, count: count) },
+            publish: { [weak self, gate = self.iopubGate] output in
+                // Typed cells' output is paced like the kernel's: by the clients.
+                await gate.waitUntilOpen()
+                await self?.publish(output, of: cell, count: count)
+            },
             execute: { [weak self] code in
                 guard let self else { throw CancellationError() }
                 _ = try await self.executeInternally(code, silent: true, storeHistory: false)

@@ -19,6 +19,8 @@ public final class KernelJournal: Sendable {
         var lastSeq: UInt64
         var pending: [JournalRecord] = []
         var pendingBytes = 0
+        /// Bytes the writer took and has not finished writing.
+        var writingBytes = 0
         var written: UInt64
         var tail: RecordTail
         var retired = false
@@ -36,6 +38,10 @@ public final class KernelJournal: Sendable {
 
     /// The sequence number of the newest message.
     public var lastSeq: UInt64 { state.withLock { $0.lastSeq } }
+
+    /// Bytes appended and not yet written to the files (flow control: the
+    /// kernel stops reading its output while the writer is this far behind).
+    public var unwrittenBytes: Int { state.withLock { $0.pendingBytes + $0.writingBytes } }
 
     /// Numbers `message`, stamps `metadata.spin_seq` and queues it; returns
     /// the stamped message, which is what clients receive.
@@ -66,7 +72,7 @@ public final class KernelJournal: Sendable {
     /// What the writer takes: the queued records, and whether to close up.
     func takePending() -> (records: [JournalRecord], retired: Bool) {
         state.withLock { state in
-            defer { state.pending = []; state.pendingBytes = 0 }
+            defer { state.writingBytes = state.pendingBytes; state.pending = []; state.pendingBytes = 0 }
             return (state.pending, state.retired)
         }
     }
@@ -75,6 +81,7 @@ public final class KernelJournal: Sendable {
     func markWritten(through seq: UInt64) {
         state.withLock { state in
             state.written = max(state.written, seq)
+            state.writingBytes = 0
             state.tail.evict(written: state.written)
         }
     }

@@ -28,7 +28,10 @@ struct RecordTail: Sendable {
             bytes -= records[start].message.byteCount
             start += 1
         }
-        if start > 1024, start * 2 > records.count {
+        // Evicted records are still referenced until the array is compacted:
+        // compact once they are half of it (amortised O(1)), not only after
+        // 1024 of them — with multi-MB outputs that would hold GBs.
+        if start > 0, start * 2 >= records.count {
             records.removeFirst(start)
             start = 0
         }
