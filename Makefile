@@ -20,9 +20,10 @@ release: deps
 
 # Side-by-side benchmark (issue 8): installs the peers (nginx, wrk, Jupyter Server,
 # Kernel Gateway), builds release, runs every scenario in one run, prints the table
-# and writes docs/benchmarks.md. BENCH_QUICK=1 for a short run.
+# and writes docs/benchmarks.md. BENCH_QUICK=1 for a short run. The binaries are
+# built as the Docker image builds them (Swift runtime linked statically).
 bench: deps bench-deps
-	swift build -c release
+	swift build -c release --static-swift-stdlib
 	.venv/bin/python bench/run_all.py $(BENCH_ARGS)
 
 bench-deps:

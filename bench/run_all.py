@@ -92,7 +92,7 @@ def main() -> int:
     bin_dir = Path(os.environ.get("SPIN_BUILD_DIR", ROOT / ".build" / "release"))
     for exe in ("spin-gateway", "spin-executor"):
         if not (bin_dir / exe).exists():
-            sys.exit(f"{bin_dir / exe} is missing: build it first (swift build -c release)")
+            sys.exit(f"{bin_dir / exe} is missing: build it first (swift build -c release --static-swift-stdlib, as make bench does)")
     facts = machine_facts(bin_dir)
     log(f"work folder {WORK}; load average {facts['load average at start']}")
     results: dict = {"facts": facts, "quick": QUICK, "scenarios": {}, "load": {}, "argv": sys.argv}
@@ -312,7 +312,8 @@ tests; this page is the record.
 
 ## How it was measured
 
-- **Peers.** *SPIN runtime*: `spin-gateway` (release build, TLS, token as the
+- **Peers.** *SPIN runtime*: `spin-gateway` (release build with the Swift standard
+  library and Foundation linked statically, as in the Docker image; TLS, token as the
   `spin.token.*` WebSocket subprotocol beside `spin.json`, `Authorization` header for
   HTTP) spawning `spin-executor`; *executor socket*: the same executor reached directly
   on its Unix socket; *Jupyter Server 2 (stock)* with `certfile`/`keyfile` and a token;

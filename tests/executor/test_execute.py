@@ -176,6 +176,30 @@ def test_unicode_round_trip(executor: Executor, kernel: dict, protocol: str) -> 
     run(main())
 
 
+@pytest.mark.parametrize("protocol", ["json", "spin.json"])
+def test_text_frames_stay_utf8_when_the_kernel_sends_a_lone_surrogate(executor: Executor, kernel: dict, protocol: str) -> None:
+    """`print('\\udcff')`: jupyter_client encodes it with surrogateescape as the
+    raw byte 0xFF, which is not UTF-8. A text frame carrying it would make the
+    client (a browser, Python websockets) fail the connection; the runtime
+    sends U+FFFD instead and the socket keeps working. The journal API's JSON
+    is repaired the same way."""
+    async def main() -> None:
+        kc = await open_ready(executor, kernel["id"], protocol)
+        try:
+            res = await kc.execute("print('a\\udcffb')")
+            assert res.stream() == "a\ufffdb\n", res.describe()
+            after = await kc.execute("1+1")
+            assert after.result_text() == "2", after.describe()
+        finally:
+            await kc.close()
+
+    run(main())
+    resp = executor.request("GET", f"/spin/v1/kernels/{kernel['id']}/journal?after=0")
+    assert resp.status == 200, resp.describe()
+    texts = [m["content"].get("text", "") for m in resp.json() if m.get("msg_type") == "stream"]
+    assert "a\ufffdb\n" in texts, texts
+
+
 def test_v1_buffers_reach_the_kernel(executor: Executor, kernel: dict) -> None:
     """Binary buffers of a v1 message arrive intact: a comm_msg with two
     buffers is recorded by a comm target in the kernel."""

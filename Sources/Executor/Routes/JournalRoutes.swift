@@ -39,6 +39,6 @@ struct JournalRoutes {
             out += WebSocketJSONForm.encodeDocument(channel: record.channel, record.message)
         }
         out.append(UInt8(ascii: "]"))
-        return out
+        return UTF8Repair.repaired(out)
     }
 }

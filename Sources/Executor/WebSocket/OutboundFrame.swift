@@ -35,11 +35,18 @@ struct OutboundFrame: Sendable {
             // Legacy binary form with buffers: rare, encoded the long way.
             self.init(wire.encode(channel, message))
         case .json:
-            self.init(isText: true, buffer: Self.json(channel, message))
+            self.init(isText: true, buffer: Self.validText(Self.json(channel, message)))
         }
     }
 
     private static let allocator = ByteBufferAllocator()
+
+    /// A text frame must be UTF-8: repaired in the rare case a kernel sent
+    /// bytes that are not (see `UTF8Repair`).
+    static func validText(_ buffer: ByteBuffer) -> ByteBuffer {
+        if buffer.withUnsafeReadableBytes({ UTF8Repair.isValid($0) }) { return buffer }
+        return ByteBuffer(string: String(decoding: buffer.readableBytesView, as: UTF8.self))
+    }
 
     /// As `WebSocketJSONForm.encode` for a message without buffers.
     static func json(_ channel: JupyterProtocol.Channel, _ message: JupyterMessage) -> ByteBuffer {
