@@ -177,6 +177,27 @@ import Testing
         #expect(!pair.browser.isActive && !pair.executor.isActive)
     }
 
+    /// Chromium fails a socket that gets a second close frame ("Close received after close"):
+    /// after a shutdown's `goingAway`, each side's answer must not be relayed as another close.
+    @Test func afterShutdownEachSideGetsOneCloseFrameAndNothingElse() throws {
+        let pair = try Pair()
+        pair.session.shutdown()
+        #expect(try pair.outbound(pair.browser).map(\.opcode) == [.connectionClose])
+        #expect(try pair.outbound(pair.executor).map(\.opcode) == [.connectionClose])
+        var answer = ByteBuffer()
+        answer.write(webSocketErrorCode: .goingAway)
+        try pair.executor.writeInbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: answer))
+        pair.executor.pipeline.fireChannelReadComplete()
+        try pair.browser.writeInbound(Self.frame("late"))
+        try pair.browser.writeInbound(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer(string: "p")))
+        try pair.browser.writeInbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: answer))
+        pair.browser.pipeline.fireChannelReadComplete()
+        #expect(try pair.outbound(pair.browser).isEmpty)
+        #expect(try pair.outbound(pair.executor).isEmpty)
+        pair.loop.run()
+        #expect(!pair.browser.isActive && !pair.executor.isActive)
+    }
+
     @Test func theBrowserIsPingedOnSchedule() throws {
         let pair = try Pair()
         pair.loop.advanceTime(by: .seconds(26))

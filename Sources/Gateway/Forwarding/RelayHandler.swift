@@ -22,7 +22,9 @@ final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var endedEarly = false
     private var readHeld = false
     private var needsFlush = false
-    /// The last close frame written to this side, so the channel is closed after it went out.
+    /// The close frame written to this side, so the channel is closed after it went out.
+    /// A side gets one close frame and nothing after it (RFC 6455 §5.5.1): when both sides
+    /// were sent `goingAway` at shutdown, their answers are not relayed as second closes.
     private var closingWrite: EventLoopFuture<Void>?
 
     init(side: Side) {
@@ -107,15 +109,17 @@ final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Writes a frame to this side; it goes out with the next `flushIfNeeded`.
+    /// Nothing is written after this side's close frame.
     func send(_ frame: WebSocketFrame) {
-        guard let context = self.context else { return }
+        guard let context = self.context, self.closingWrite == nil else { return }
         context.write(Self.wrapOutboundOut(frame), promise: nil)
         self.needsFlush = true
     }
 
     /// Writes a close frame and remembers it, so `close()` waits for it to go out.
+    /// Only the first close frame is written.
     func sendClosing(_ frame: WebSocketFrame) {
-        guard let context = self.context else { return }
+        guard let context = self.context, self.closingWrite == nil else { return }
         let promise = context.eventLoop.makePromise(of: Void.self)
         context.write(Self.wrapOutboundOut(frame), promise: promise)
         self.closingWrite = promise.futureResult
