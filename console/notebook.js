@@ -7,6 +7,7 @@ import { say } from "./dom.js";
 import { KernelChannel } from "./kernel-channel.js";
 
 const STORE_KEY = "spin.console.notebook";
+const FINISHED = new Set(["done", "error", "aborted"]);
 
 export class Notebook {
   constructor(runtime, root) {
@@ -145,10 +146,10 @@ export class Notebook {
     const content = message.content || {};
     switch (message.msg_type) {
       case "execute_input":
-        cell.setState("running", "[*]", "running");
+        this.started(cell);
         break;
       case "status":
-        if (content.execution_state === "busy") cell.setState("running", "[*]", "running");
+        if (content.execution_state === "busy") this.started(cell);
         break;
       case "execute_reply":
         this.finish(cell, content);
@@ -156,6 +157,15 @@ export class Notebook {
       default:
         if (message.channel === "iopub") cell.outputs.handle(message);
     }
+  }
+
+  /**
+   * A cell's run began. iopub and shell are separate channels with no order between
+   * them, so a cell's `busy` or `execute_input` can come after its `execute_reply`:
+   * a finished cell stays finished.
+   */
+  started(cell) {
+    if (!FINISHED.has(cell.node.dataset.state)) cell.setState("running", "[*]", "running");
   }
 
   finish(cell, content) {

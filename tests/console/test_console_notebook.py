@@ -1,5 +1,13 @@
 """Sign in, see the runtime, run Python cells, manage kernels."""
 
+import json
+import sys
+from pathlib import Path
+
+from console_support import ConsolePage
+
+REPLY_FIRST_KERNEL = Path(__file__).resolve().parent / "kernels" / "reply_first_kernel.py"
+
 # A JSON display and a 120x40 PNG made without any imaging library.
 PICTURE = """import struct, zlib
 from IPython.display import JSON, Image, display
@@ -101,3 +109,21 @@ def test_kernels_panel_lists_and_controls_kernels(console, runtime, shot):
     console.driver.switch_to.alert.accept()
     console.wait(lambda: len(console.find_all("#kernels-body tr[data-kernel]")) == 1, "kernel shut down")
     assert console.find("#kernels-body tr[data-kernel]").get_attribute("data-kernel") == other_id
+
+
+def test_a_cell_stays_finished_when_its_reply_comes_before_its_busy_status(browser, make_runtime, tmp_path):
+    """iopub and shell are not ordered against each other: a kernel's reply can reach the
+    console before the same run's busy and execute_input (a CI run once saw this with
+    ipykernel). The test kernel sends that order every time; the cell must end as done."""
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, str(REPLY_FIRST_KERNEL), "{connection_file}"],
+        "display_name": "Reply first", "language": "python",
+    }))
+    runtime = make_runtime(env={"JUPYTER_PATH": str(tmp_path / "jupyter")})
+    console = ConsolePage(browser, f"{runtime.url}/console/").open().sign_in(runtime.token)
+    console.run(0, "anything")
+    console.wait_output(0, "ran: anything")
+    console.wait(lambda: console.find("#nb-busy").text == "idle", "the late iopub messages all arrived")
+    assert console.state(0) == "done"

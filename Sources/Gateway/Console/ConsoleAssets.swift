@@ -1145,7 +1145,7 @@ export class KernelsPanel {
         ),
         "notebook.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "9e793ffd1d6101b39975911b6b2b44dd5f9e9061db8b279e4825b923e2032998",
+            sha256: "e8bb088eace8559cfe2db3adb5d27a15130da2ab4471198d3b169d1ca3ac8d0f",
             text: #"""
 // The notebook: cells bound to one kernel, run in order, outputs routed by
 // parent msg_id, state kept in sessionStorage so a reload catches up through
@@ -1156,6 +1156,7 @@ import { say } from "./dom.js";
 import { KernelChannel } from "./kernel-channel.js";
 
 const STORE_KEY = "spin.console.notebook";
+const FINISHED = new Set(["done", "error", "aborted"]);
 
 export class Notebook {
   constructor(runtime, root) {
@@ -1294,10 +1295,10 @@ export class Notebook {
     const content = message.content || {};
     switch (message.msg_type) {
       case "execute_input":
-        cell.setState("running", "[*]", "running");
+        this.started(cell);
         break;
       case "status":
-        if (content.execution_state === "busy") cell.setState("running", "[*]", "running");
+        if (content.execution_state === "busy") this.started(cell);
         break;
       case "execute_reply":
         this.finish(cell, content);
@@ -1305,6 +1306,15 @@ export class Notebook {
       default:
         if (message.channel === "iopub") cell.outputs.handle(message);
     }
+  }
+
+  /**
+   * A cell's run began. iopub and shell are separate channels with no order between
+   * them, so a cell's `busy` or `execute_input` can come after its `execute_reply`:
+   * a finished cell stays finished.
+   */
+  started(cell) {
+    if (!FINISHED.has(cell.node.dataset.state)) cell.setState("running", "[*]", "running");
   }
 
   finish(cell, content) {
