@@ -8,6 +8,13 @@ import JupyterProtocol
 /// which is the only one to use it afterwards: hence the unchecked Sendable.
 final class ChannelSet: @unchecked Sendable {
     static let order: [Channel] = [.shell, .control, .stdin, .iopub]
+    /// Within one poll round iopub is read first: a kernel publishes a run's output before
+    /// it sends the reply on another socket, so when both wait, clients get them in the
+    /// order the kernel sent them. (Nothing orders the channels in general; clients must
+    /// cope with a reply that comes first, and the console does.)
+    static let readOrder: [(index: Int, channel: Channel)] = [.iopub, .shell, .control, .stdin].map { channel in
+        (order.firstIndex(of: channel) ?? 0, channel)
+    }
 
     let shell: ZeroMQSocket
     let control: ZeroMQSocket

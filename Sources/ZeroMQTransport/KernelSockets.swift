@@ -79,7 +79,7 @@ public final class KernelSockets: @unchecked Sendable {
     }
 
     private func receiveAll(_ sockets: ChannelSet, _ items: [zmq_pollitem_t]) {
-        for (index, channel) in ChannelSet.order.enumerated() where items[index].revents & Int16(ZMQ_POLLIN) != 0 {
+        for (index, channel) in ChannelSet.readOrder where items[index].revents & Int16(ZMQ_POLLIN) != 0 {
             var count = 0
             while count < 256, channel != .iopub || gate.mayRead(), let frames = sockets.socket(for: channel).receive() {
                 if channel == .iopub { gate.admitted(IopubGate.cost(of: frames)) }
