@@ -2,8 +2,10 @@
 
 It echoes what it received so tests can check what the gateway forwarded:
 - GET /api/kernelspecs           -> one kernelspec (readiness)
-- any /echo/...                  -> JSON with method, path, query, headers, body size
+- any /echo/...                  -> JSON with method, path, query, headers, body size and
+                                    which executor-side connection carried it
 - GET /stream                    -> a chunked body of several parts
+- GET /cut                       -> the start of a chunked body, then the connection is cut
 - GET /metrics                   -> a Prometheus line, appended by the gateway to its own
 - WS  /api/kernels/{id}/channels -> echoes frames (text/binary kept); selects
                                     v1.kernel.websocket.jupyter.org, else spin.json, when offered;
@@ -41,6 +43,7 @@ async def echo(request):
         "query": request.query_string,
         "headers": {k: v for k, v in request.headers.items()},
         "body_bytes": len(body),
+        "connection": str(id(request.transport)),
     })
 
 
@@ -51,6 +54,15 @@ async def stream(request):
         await response.write(f"part-{index}\n".encode())
         await asyncio.sleep(0.01)
     await response.write_eof()
+    return response
+
+
+async def cut(request):
+    response = web.StreamResponse()
+    await response.prepare(request)
+    await response.write(b"the start of an answer\n")
+    await asyncio.sleep(0.05)
+    request.transport.abort()
     return response
 
 
@@ -100,6 +112,7 @@ def main():
     app = web.Application(client_max_size=1024 ** 3)
     app.router.add_get("/api/kernelspecs", kernelspecs)
     app.router.add_get("/stream", stream)
+    app.router.add_get("/cut", cut)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/kernels/{kernel}/channels", channels)
     app.router.add_route("*", "/echo/{tail:.*}", echo)

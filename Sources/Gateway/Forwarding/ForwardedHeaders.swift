@@ -17,7 +17,15 @@ public enum ForwardedHeaders {
     public static func build(
         from incoming: HTTPFields, authority: String?, clientAddress: String, scheme: String, requestID: String
     ) -> [(String, String)] {
-        var out: [(String, String)] = []
+        var out = fields(from: incoming, clientAddress: clientAddress, scheme: scheme, requestID: requestID)
+            .map { ($0.name.rawName, $0.value) }
+        out.append(("Host", authority ?? "localhost"))
+        return out
+    }
+
+    /// The executor request's fields without `Host` (HTTPTypes carries it as the authority).
+    public static func fields(from incoming: HTTPFields, clientAddress: String, scheme: String, requestID: String) -> HTTPFields {
+        var out = HTTPFields()
         var priorForwardedFor: [String] = []
         for field in incoming {
             let name = field.name.canonicalName
@@ -27,12 +35,11 @@ public enum ForwardedHeaders {
                 priorForwardedFor.append(field.value)
                 continue
             }
-            out.append((field.name.rawName, field.value))
+            out.append(field)
         }
-        out.append(("Host", authority ?? "localhost"))
-        out.append(("X-Forwarded-For", (priorForwardedFor + [clientAddress]).joined(separator: ", ")))
-        out.append(("X-Forwarded-Proto", scheme))
-        out.append(("X-Request-Id", requestID))
+        out[xForwardedFor] = (priorForwardedFor + [clientAddress]).joined(separator: ", ")
+        out[xForwardedProto] = scheme
+        out[xRequestID] = requestID
         return out
     }
 

@@ -12,26 +12,14 @@ struct Exchange: Sendable {
     let logger: Logger
 
     var subject: AccessPolicy.Subject {
-        let headers = self.request.headers
-        return AccessPolicy.Subject(
-            method: self.request.method.rawValue,
-            path: self.target.path,
-            origin: headers[.origin],
-            isUpgrade: headers[.upgrade] != nil,
-            clientAddress: self.clientAddress,
-            credentials: Credentials(
-                authorization: headers[values: .authorization],
-                query: self.target.query,
-                subprotocols: WebSocketSubprotocols(headerValues: headers[values: .secWebSocketProtocol])
-            )
+        AccessPolicy.Subject(
+            method: self.request.method.rawValue, target: self.target, headers: self.request.headers, clientAddress: self.clientAddress
         )
     }
 
     /// Common response headers: CORS for the request's origin and the request id.
     func baseHeaders(cors: CORSPolicy) -> HTTPFields {
-        var fields = cors.responseHeaders(origin: self.request.headers[.origin])
-        fields[ForwardedHeaders.xRequestID] = self.requestID
-        return fields
+        cors.baseHeaders(origin: self.request.headers[.origin], requestID: self.requestID)
     }
 
     func write(_ error: GatewayError, cors: CORSPolicy, to writer: consuming ResponseWriter) async throws -> Int {
@@ -52,5 +40,32 @@ struct Exchange: Sendable {
         let payload: [UInt8] = self.request.method == .head ? [] : body
         try await writer.write(response: HTTPResponse(status: status, headerFields: fields), body: .init(byteBuffer: .init(bytes: payload)))
         return status.code
+    }
+}
+
+extension AccessPolicy.Subject {
+    /// What the access policy looks at in a request.
+    init(method: String, target: RequestTarget, headers: HTTPFields, clientAddress: String) {
+        self.init(
+            method: method,
+            path: target.path,
+            origin: headers[.origin],
+            isUpgrade: headers[.upgrade] != nil,
+            clientAddress: clientAddress,
+            credentials: Credentials(
+                authorization: headers[values: .authorization],
+                query: target.query,
+                subprotocols: WebSocketSubprotocols(headerValues: headers[values: .secWebSocketProtocol])
+            )
+        )
+    }
+}
+
+extension CORSPolicy {
+    /// Headers every answer carries: CORS for the request's origin and the request id.
+    func baseHeaders(origin: String?, requestID: String) -> HTTPFields {
+        var fields = self.responseHeaders(origin: origin)
+        fields[ForwardedHeaders.xRequestID] = requestID
+        return fields
     }
 }

@@ -22,12 +22,7 @@ struct GatewayCore: Sendable {
             cors: CORSPolicy(origins: configuration.allowedOrigins)
         )
         self.metrics = metrics
-        self.forwarder = ExecutorHTTPForwarder(
-            client: httpClient,
-            socketPath: configuration.executorSocket,
-            maxBodyBytes: configuration.maxBodyBytes,
-            timeout: .seconds(300)
-        )
+        self.forwarder = ExecutorHTTPForwarder(client: httpClient, socketPath: configuration.executorSocket)
         self.dialer = ExecutorWebSocketDialer(socketPath: configuration.executorSocket, group: group, maxFrameSize: 64 * 1024 * 1024)
         self.logger = logger
     }

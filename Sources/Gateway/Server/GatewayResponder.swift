@@ -52,7 +52,8 @@ struct GatewayResponder: Sendable {
                 let body = self.core.metrics.render() + (await self.executorMetrics())
                 return try await exchange.writeBytes(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: body, cors: self.core.cors, to: writer)
             }
-            return try await ProxyExchange(core: self.core, exchange: exchange).forward(writer: writer)
+            // Every other authenticated request is forwarded by `HTTPProxyHandler` before it gets here.
+            return try await exchange.write(.notFound(), cors: self.core.cors, to: writer)
         }
     }
 

@@ -1,0 +1,140 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+/// The executor side of the proxy: the request out over the connection's executor link,
+/// the answer back as it arrives, and what happens when the executor fails or is slow.
+extension HTTPProxyHandler: ExecutorLinkDelegate {
+    func forward(_ request: ProxiedRequest, head: HTTPRequest) {
+        let limit = self.core.configuration.maxBodyBytes
+        if let length = head.headerFields[.contentLength].flatMap(Int.init), length > limit {
+            self.answer(request, with: .bodyTooLarge(limit: limit), closeConnection: true)
+            return
+        }
+        var fields = ForwardedHeaders.fields(
+            from: head.headerFields, clientAddress: request.clientAddress, scheme: self.core.scheme, requestID: request.id
+        )
+        if let length = head.headerFields[.contentLength] {
+            fields[.contentLength] = length
+        } else if head.headerFields[.transferEncoding] != nil {
+            fields[.transferEncoding] = "chunked"
+        }
+        let outbound = HTTPRequest(
+            method: head.method, scheme: nil, authority: head.authority ?? "localhost",
+            path: request.target.forwardedTarget, headerFields: fields
+        )
+        request.forwarding = true
+        request.timeout = self.context?.eventLoop.assumeIsolated().scheduleTask(in: self.requestTimeout) {
+            self.timedOut(request)
+        }
+        self.sendToExecutor(.head(outbound))
+    }
+
+    func sendToExecutor(_ part: HTTPRequestPart) {
+        if let link = self.link, link.isActive {
+            link.send(part, flush: false)
+            self.executorNeedsFlush = true
+            return
+        }
+        self.toExecutor.append(part)
+        if !self.dialing { self.dial() }
+    }
+
+    private func dial() {
+        guard let context = self.context else { return }
+        self.closeLink()
+        self.dialing = true
+        let handler = ExecutorLinkHandler(delegate: self)
+        handler.dial(socketPath: self.core.configuration.executorSocket, on: context.eventLoop).assumeIsolated().whenComplete { result in
+            self.dialing = false
+            let parts = self.toExecutor
+            self.toExecutor = []
+            switch result {
+            case .success(let channel):
+                guard self.context != nil else {
+                    channel.close(promise: nil)
+                    return
+                }
+                self.link = handler
+                for part in parts { handler.send(part, flush: false) }
+                handler.flush()
+            case .failure:
+                self.executorGone()
+            }
+        }
+    }
+
+    /// Closes the executor link without hearing from it again.
+    func closeLink() {
+        guard let link = self.link else { return }
+        self.link = nil
+        link.delegate = nil
+        link.close()
+    }
+
+    // MARK: ExecutorLinkDelegate
+
+    var browserIsWritable: Bool { self.context?.channel.isWritable ?? false }
+
+    func executorSent(_ part: HTTPResponsePart) {
+        guard let context = self.context, case .own(let request) = self.state, request.forwarding, !request.responseEnded else { return }
+        switch part {
+        case .head(let response):
+            guard response.status.kind != .informational else { return }  // a 100 Continue is the executor's own
+            request.responseStarted = true
+            request.status = response.status.code
+            context.write(Self.wrapOutboundOut(.head(request.browserHead(for: response, cors: self.core.cors))), promise: nil)
+        case .body(let chunk):
+            context.write(Self.wrapOutboundOut(.body(chunk)), promise: nil)
+        case .end:
+            // The executor may answer before it read the whole body; its connection cannot carry another request then.
+            if !request.requestEnded { self.closeLink() }
+            self.endAnswer(request, close: request.closeWhenDone)
+        }
+    }
+
+    func executorReadComplete() {
+        self.context?.flush()
+    }
+
+    func executorClosed() {
+        self.link = nil
+        self.executorGone()
+    }
+
+    func executorWritable() {
+        self.resumeReading()
+    }
+
+    /// The executor's connection failed or closed during `request`.
+    private func executorGone() {
+        guard case .own(let request) = self.state, request.forwarding, !request.responseEnded else { return }
+        if request.responseStarted {
+            self.context?.close(promise: nil)  // a cut answer must not look complete
+        } else {
+            self.answer(request, with: .executorUnavailable())
+        }
+    }
+
+    private func timedOut(_ request: ProxiedRequest) {
+        guard case .own(let current) = self.state, current === request, !request.responseEnded else { return }
+        self.closeLink()
+        if request.responseStarted {
+            self.context?.close(promise: nil)
+        } else {
+            self.answer(request, with: .executorTimeout(), closeConnection: !request.requestEnded)
+        }
+    }
+
+    /// Stops forwarding `request` with an error: the executor's connection goes, as it
+    /// holds part of a request.
+    func failForwarding(_ request: ProxiedRequest, with error: GatewayError, closeConnection: Bool) {
+        self.closeLink()
+        self.toExecutor = []
+        if request.responseStarted {
+            self.context?.close(promise: nil)
+        } else {
+            self.answer(request, with: error, closeConnection: closeConnection)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import HTTPTypes
+import Logging
+import NIOCore
+
+/// One request the proxy handler answers itself (forwarded to the executor, or refused),
+/// tracked in both directions: the request may still be arriving when its answer ends.
+final class ProxiedRequest {
+    let id: String
+    let method: HTTPRequest.Method
+    let target: RequestTarget
+    let origin: String?
+    let clientAddress: String
+    let started = ContinuousClock.now
+    /// The browser asked for `Connection: close`.
+    let closeWhenDone: Bool
+    /// Sent to the executor (false: answered by the gateway).
+    var forwarding = false
+    var requestEnded = false
+    var responseStarted = false
+    var responseEnded = false
+    var status = 0
+    var bodyBytes = 0
+    /// The connection closes after this answer (refused body, `Connection: close`).
+    var closing = false
+    var timeout: Scheduled<Void>?
+
+    init(head: HTTPRequest, target: RequestTarget, clientAddress: String) {
+        self.id = RequestID.make(incoming: head.headerFields[ForwardedHeaders.xRequestID])
+        self.method = head.method
+        self.target = target
+        self.origin = head.headerFields[.origin]
+        self.clientAddress = clientAddress
+        self.closeWhenDone = head.headerFields[.connection]?.lowercased().contains("close") ?? false
+    }
+
+    /// The executor's answer as the browser gets it: its fields without hop-by-hop and
+    /// gateway-owned ones, plus CORS for the request's origin and the request id.
+    func browserHead(for response: HTTPResponse, cors: CORSPolicy) -> HTTPResponse {
+        var fields = cors.baseHeaders(origin: self.origin, requestID: self.id)
+        for field in response.headerFields
+        where !ForwardedHeaders.responseHopByHop.contains(field.name.canonicalName) && !Self.gatewayOwned(field.name) {
+            fields.append(field)
+        }
+        if self.closeWhenDone { fields[.connection] = "close" }
+        return HTTPResponse(status: response.status, headerFields: fields)
+    }
+
+    /// The gateway's own JSON error answer (SPEC §8) for this request.
+    func errorParts(_ error: GatewayError, cors: CORSPolicy, close: Bool) -> (HTTPResponse, ByteBuffer) {
+        var fields = cors.baseHeaders(origin: self.origin, requestID: self.id)
+        fields.append(contentsOf: error.headers)
+        let body = error.body
+        fields[.contentType] = "application/json"
+        fields[.contentLength] = String(body.count)
+        if close || self.closeWhenDone { fields[.connection] = "close" }
+        return (HTTPResponse(status: error.status, headerFields: fields), ByteBuffer(bytes: body))
+    }
+
+    /// Headers the gateway sets itself and does not take from the executor.
+    static func gatewayOwned(_ name: HTTPField.Name) -> Bool {
+        name == ForwardedHeaders.xRequestID || name == .vary || name.canonicalName.hasPrefix("access-control-")
+    }
+
+    /// The access log line and the request metric, once the answer has ended.
+    func record(_ core: GatewayCore) {
+        core.metrics.request(route: RouteClass(path: self.target.path, isUpgrade: false), status: self.status)
+        var logger = core.logger
+        logger[metadataKey: "request.id"] = "\(self.id)"
+        let millis = (ContinuousClock.now - self.started) / .milliseconds(1)
+        logger.info("request", metadata: [
+            "http.method": "\(self.method.rawValue)", "http.target": "\(self.target.forwardedTarget)",
+            "http.status": "\(self.status)", "duration_ms": "\(Int(millis))", "client.address": "\(self.clientAddress)",
+        ])
+    }
+}
