@@ -45,6 +45,20 @@ import Testing
     }
 }
 
+extension ForwardedHeadersTests {
+    @Test func fieldsForHTTPTypesLeaveTheHostToTheAuthority() {
+        var incoming = HTTPFields()
+        incoming[.authorization] = "token secret"
+        incoming[.contentType] = "text/plain"
+        let fields = ForwardedHeaders.fields(from: incoming, clientAddress: "192.0.2.9", scheme: "http", requestID: "rid-12345678")
+        #expect(fields[.authorization] == nil)
+        #expect(fields[HTTPField.Name("Host")!] == nil)
+        #expect(fields[.contentType] == "text/plain")
+        #expect(fields[ForwardedHeaders.xForwardedFor] == "192.0.2.9")
+        #expect(fields[ForwardedHeaders.xRequestID] == "rid-12345678")
+    }
+}
+
 @Suite struct GatewayErrorTests {
     @Test func bodyHasTheSpecShapeAndJupyterFields() throws {
         let error = GatewayError.unauthorized()

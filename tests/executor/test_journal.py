@@ -133,12 +133,20 @@ def folder_bytes(path: Path) -> int:
     return total
 
 
+def read_if_present(path: Path) -> bytes:
+    # Retention may delete a segment between listing and reading it.
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
 def wait_on_disk(home: Path, kernel_id: str, msg_id: str, timeout: float = TIMEOUT) -> None:
     """Until the writer has put the message with msg_id into a segment file."""
     deadline = time.monotonic() + timeout
     needle = msg_id.encode()
     while time.monotonic() < deadline:
-        if any(needle in p.read_bytes() for p in segments(home, kernel_id)):
+        if any(needle in read_if_present(p) for p in segments(home, kernel_id)):
             return
         time.sleep(0.05)
     raise HarnessError(f"message {msg_id} not in the journal files of {kernel_id} after {timeout} s: {segments(home, kernel_id)}")

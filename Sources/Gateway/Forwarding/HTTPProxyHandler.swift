@@ -170,8 +170,13 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func requestBody(_ chunk: ByteBuffer, _ request: ProxiedRequest) {
         request.bodyBytes += chunk.readableBytes
-        guard request.forwarding, !request.responseEnded else { return }  // answered already: the rest is dropped
-        if request.bodyBytes > self.core.configuration.maxBodyBytes {
+        let tooLarge = request.bodyBytes > self.core.configuration.maxBodyBytes
+        guard request.forwarding, !request.responseEnded else {
+            // Answered already: the rest is dropped, up to the body limit.
+            if tooLarge { self.context?.close(promise: nil) }
+            return
+        }
+        if tooLarge {
             self.failForwarding(request, with: .bodyTooLarge(limit: self.core.configuration.maxBodyBytes), closeConnection: true)
             return
         }

@@ -1,0 +1,55 @@
+import HTTPTypes
+import Testing
+
+@testable import Gateway
+
+/// What the browser gets back for a forwarded or refused request.
+@Suite struct ProxiedRequestTests {
+    let cors = CORSPolicy(origins: OriginList(parsing: "https://app.example"))
+
+    func request(_ fields: HTTPFields = [:]) -> ProxiedRequest {
+        var head = HTTPRequest(method: .get, scheme: nil, authority: "gw.test", path: "/api/status?token=x")
+        head.headerFields = fields
+        return ProxiedRequest(head: head, target: RequestTarget("/api/status?token=x"), clientAddress: "192.0.2.1")
+    }
+
+    @Test func theExecutorsHopByHopAndGatewayOwnedHeadersAreReplaced() {
+        var fields: HTTPFields = [.origin: "https://app.example"]
+        fields[ForwardedHeaders.xRequestID] = "client-req-0001"
+        let proxied = request(fields)
+        var executor = HTTPFields()
+        executor[.contentType] = "application/json"
+        executor[.contentLength] = "2"
+        executor[.connection] = "keep-alive"
+        executor[.transferEncoding] = "chunked"
+        executor[.accessControlAllowOrigin] = "*"
+        executor[ForwardedHeaders.xRequestID] = "executor-made"
+        let head = proxied.browserHead(for: HTTPResponse(status: .ok, headerFields: executor), cors: cors)
+        #expect(head.headerFields[.contentType] == "application/json")
+        #expect(head.headerFields[.contentLength] == "2")
+        #expect(head.headerFields[.connection] == nil)
+        #expect(head.headerFields[.transferEncoding] == nil)
+        #expect(head.headerFields[values: .accessControlAllowOrigin] == ["https://app.example"])
+        #expect(head.headerFields[values: ForwardedHeaders.xRequestID] == ["client-req-0001"])
+    }
+
+    @Test func connectionCloseAskedByTheBrowserIsAnswered() {
+        let proxied = request([.connection: "close"])
+        #expect(proxied.closeWhenDone)
+        #expect(proxied.browserHead(for: HTTPResponse(status: .ok), cors: cors).headerFields[.connection] == "close")
+    }
+
+    @Test func errorsAreJSONWithTheirOwnHeadersAndLength() {
+        let (head, body) = request().errorParts(.tooManyFailures(retryAfter: 7), cors: cors, close: true)
+        #expect(head.status == .tooManyRequests)
+        #expect(head.headerFields[.retryAfter] == "7")
+        #expect(head.headerFields[.contentType] == "application/json")
+        #expect(head.headerFields[.contentLength] == String(body.readableBytes))
+        #expect(head.headerFields[.connection] == "close")
+        #expect(String(buffer: body).contains("too_many_auth_failures"))
+    }
+
+    @Test func theTokenIsNotInTheLoggedTarget() {
+        #expect(request().target.forwardedTarget == "/api/status")
+    }
+}
