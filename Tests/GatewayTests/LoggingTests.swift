@@ -55,6 +55,18 @@ import Testing
 }
 
 @Suite struct LogLineFormatterTests {
+    @Test func textValuesAreQuotedOnlyWhenTheyNeedIt() {
+        #expect(LogLineFormatter.quoted("/api/status?x=1") == #""/api/status?x=1""#)
+        #expect(LogLineFormatter.quoted("/api/kernels") == "/api/kernels")
+        #expect(LogLineFormatter.quoted("200") == "200")
+        #expect(LogLineFormatter.quoted("") == #""""#)
+        #expect(LogLineFormatter.quoted("a b") == #""a b""#)
+        #expect(LogLineFormatter.quoted(#"say "hi""#) == #""say \"hi\"""#)
+        #expect(LogLineFormatter.quoted("naïve") == "naïve")
+        #expect(LogLineFormatter.quoted("one\u{2028}two") == "\"one\u{2028}two\"")
+        #expect(LogLineFormatter.quoted("tab\there") == "tab\there")
+    }
+
     @Test func timestampsMatchFoundationsISO8601Style() {
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         for seconds in [0.0, 1_795_000_000.123, 1_795_000_000.9995, 951_782_400.5, 4_102_444_799.999] {

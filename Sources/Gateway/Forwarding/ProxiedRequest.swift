@@ -64,11 +64,9 @@ final class ProxiedRequest {
     /// The access log line and the request metric, once the answer has ended.
     func record(_ core: GatewayCore) {
         core.metrics.request(route: RouteClass(path: self.target.path, isUpgrade: false), status: self.status)
-        var logger = core.logger
-        logger[metadataKey: "request.id"] = "\(self.id)"
         let millis = (ContinuousClock.now - self.started) / .milliseconds(1)
-        logger.info("request", metadata: [
-            "http.method": "\(self.method.rawValue)", "http.target": "\(self.target.forwardedTarget)",
+        core.logger.info("request", metadata: [
+            "request.id": "\(self.id)", "http.method": "\(self.method.rawValue)", "http.target": "\(self.target.forwardedTarget)",
             "http.status": "\(self.status)", "duration_ms": "\(Int(millis))", "client.address": "\(self.clientAddress)",
         ])
     }

@@ -61,6 +61,8 @@ struct LogLineFormatter {
     }
 
     static func quoted(_ value: String) -> String {
+        // Printable ASCII without space, quote or `=` (most values): as it is, without walking characters.
+        if !value.isEmpty, value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x3D }) { return value }
         let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }
         guard needsQuotes else { return value }
         let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
