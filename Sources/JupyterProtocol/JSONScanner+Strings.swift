@@ -53,28 +53,12 @@ extension JSONScanner {
         }
     }
 
-    /// Skips one multi-byte UTF-8 sequence (Unicode table 3-7: no overlong
-    /// forms, no surrogates, nothing above U+10FFFF).
+    /// Skips one multi-byte UTF-8 sequence (`UTF8Validation`).
     private mutating func skipUTF8Sequence() throws(ProtocolError) {
-        let trailing: Int
-        let second: ClosedRange<UInt8>
-        switch bytes[index] {
-        case 0xC2...0xDF: (trailing, second) = (1, 0x80...0xBF)
-        case 0xE0: (trailing, second) = (2, 0xA0...0xBF)
-        case 0xE1...0xEC, 0xEE...0xEF: (trailing, second) = (2, 0x80...0xBF)
-        case 0xED: (trailing, second) = (2, 0x80...0x9F)
-        case 0xF0: (trailing, second) = (3, 0x90...0xBF)
-        case 0xF1...0xF3: (trailing, second) = (3, 0x80...0xBF)
-        case 0xF4: (trailing, second) = (3, 0x80...0x8F)
-        default: throw Self.failure("invalid UTF-8", at: index)
-        }
-        guard index + trailing < bytes.count, second.contains(bytes[index + 1]) else {
+        guard let next = UTF8Validation.sequenceEnd(UnsafeRawBufferPointer(bytes), at: index) else {
             throw Self.failure("invalid UTF-8", at: index)
         }
-        for offset in stride(from: 2, through: trailing, by: 1) where bytes[index + offset] & 0xC0 != 0x80 {
-            throw Self.failure("invalid UTF-8", at: index + offset)
-        }
-        index += trailing + 1
+        index = next
     }
 
     /// The value of four hex digits at `start`, if there are four.

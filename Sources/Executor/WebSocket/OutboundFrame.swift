@@ -44,7 +44,7 @@ struct OutboundFrame: Sendable {
     /// A text frame must be UTF-8: repaired in the rare case a kernel sent
     /// bytes that are not (see `UTF8Repair`).
     static func validText(_ buffer: ByteBuffer) -> ByteBuffer {
-        if buffer.withUnsafeReadableBytes({ UTF8Repair.isValid($0) }) { return buffer }
+        if buffer.withUnsafeReadableBytes({ UTF8Validation.isValid($0) }) { return buffer }
         return ByteBuffer(string: String(decoding: buffer.readableBytesView, as: UTF8.self))
     }
 
