@@ -61,6 +61,7 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
             case .failure:
                 self.executorGone()
             }
+            self.resumeReading()
         }
     }
 

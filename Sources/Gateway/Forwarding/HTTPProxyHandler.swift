@@ -115,10 +115,11 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.read()
     }
 
-    /// A request body is being forwarded and the executor's connection is full.
+    /// A request body is being forwarded and the executor's connection is being dialed or full.
     private var bodyBlockedByExecutor: Bool {
-        guard case .own(let request) = self.state, request.forwarding, !request.requestEnded, let link = self.link else { return false }
-        return !link.isWritable
+        guard case .own(let request) = self.state, request.forwarding, !request.requestEnded else { return false }
+        if self.dialing { return true }
+        return !(self.link?.isWritable ?? true)
     }
 
     // MARK: Requests
