@@ -14,16 +14,28 @@ import re
 import subprocess
 import time
 
-from harness import QUICK, log, pct
+from harness import QUICK, cpu_seconds, log, pct
 
 PATH = "/api/status"
+
+
+def proxy_pids(peer) -> list[int]:
+    """The forwarding processes only: the gateway, or nginx's master and workers (the
+    executor behind both is the same process)."""
+    pids = peer.server_pids()
+    executor = getattr(peer, "executor_pid", lambda: None)()
+    return [pid for pid in pids if pid != executor]
 
 
 def _wrk(peer, seconds: int, connections: int, threads: int) -> dict:
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
             "-H", f"Authorization: token {peer.token}", peer.base + PATH]
+    pids = proxy_pids(peer)
+    cpu_before = cpu_seconds(pids)
     out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60).stdout
+    cpu = cpu_seconds(pids) - cpu_before
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
 
     def ms(label):
         m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
@@ -33,6 +45,7 @@ def _wrk(peer, seconds: int, connections: int, threads: int) -> dict:
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "non_2xx": int(errors.group(1)) if errors else 0,
+            "proxy_cpu_us": cpu * 1e6 / max(requests, 1),
             "socket_errors": socket_errors.group(1) if socket_errors else "", "raw": out}
 
 
@@ -66,7 +79,8 @@ def run(gateway, nginx, kernel_peer) -> dict:
                 r = _wrk(peer, seconds, connections=16, threads=1)
                 row = rows.setdefault(peer.label, {"http": [], "ws": [], "ws1": []})
                 row["http"].append(r)
-                log(f"scenario 5: {peer.label}: {r['rps']:.0f} req/s p99 {r['p99']:.2f} ms non-2xx {r['non_2xx']}")
+                log(f"scenario 5: {peer.label}: {r['rps']:.0f} req/s p99 {r['p99']:.2f} ms non-2xx {r['non_2xx']} "
+                    f"proxy CPU {r['proxy_cpu_us']:.0f} us/request")
                 row["ws1"].append(asyncio.run(_ws_echo(peer, kernel, 1, rounds)))
                 row["ws"].append(asyncio.run(_ws_echo(peer, kernel, 8, rounds // 4)))
                 log(f"scenario 5: {peer.label}: ws {row['ws1'][-1]} / 8 conns {row['ws'][-1]}")
@@ -78,6 +92,7 @@ def run(gateway, nginx, kernel_peer) -> dict:
         summary[label] = {
             "http_rps": best(row["http"], "rps"), "http_p50": best(row["http"], "p50", min),
             "http_p99": best(row["http"], "p99", min), "http_non_2xx": sum(i["non_2xx"] for i in row["http"]),
+            "http_proxy_cpu_us": best(row["http"], "proxy_cpu_us", min),
             "ws_per_s": best(row["ws"], "per_s"), "ws_p99": best(row["ws"], "p99", min),
             "ws1_p50": best(row["ws1"], "p50", min), "ws1_p99": best(row["ws1"], "p99", min),
             "runs": row,

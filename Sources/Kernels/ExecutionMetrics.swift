@@ -7,6 +7,9 @@ import Metrics
 struct ExecutionMetrics: Sendable {
     private var started: [String: ContinuousClock.Instant] = [:]
     private var order: [String] = []
+    /// Made once per kernel: building them per reply is a registry lookup under its lock.
+    private var durations: Timer?
+    private var outcomes: [String: Counter] = [:]
 
     /// A client sent `execute_request` `msgID`.
     mutating func began(_ msgID: String) {
@@ -22,10 +25,12 @@ struct ExecutionMetrics: Sendable {
     mutating func replied(_ message: JupyterMessage, status: String) {
         guard let parent = message.parentMsgID, let start = started.removeValue(forKey: parent) else { return }
         let elapsed = ContinuousClock.now - start
-        Timer(label: "spin_execute_duration_seconds", dimensions: [("cell_type", "python")])
-            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        Counter(label: "spin_executions_total", dimensions: [("cell_type", "python"), ("status", status)])
-            .increment()
+        let durations = self.durations ?? Timer(label: "spin_execute_duration_seconds", dimensions: [("cell_type", "python")])
+        self.durations = durations
+        durations.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        let outcome = outcomes[status] ?? Counter(label: "spin_executions_total", dimensions: [("cell_type", "python"), ("status", status)])
+        if outcomes.count < 16 { outcomes[status] = outcome }
+        outcome.increment()
     }
 
     /// A typed cell (SQL, shell, HTTP) ended.

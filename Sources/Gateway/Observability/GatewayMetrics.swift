@@ -1,11 +1,13 @@
 import CoreMetrics
 import Prometheus
+import Synchronization
 
 /// The gateway's Prometheus metrics (`spin_` prefix), kept in its own registry.
 public struct GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let factory: PrometheusMetricsFactory
     private let openWebSockets: Meter
+    private let requestCounters = CounterCache()
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -15,11 +17,13 @@ public struct GatewayMetrics: Sendable {
     }
 
     public func request(route: RouteClass, status: Int) {
-        Counter(
-            label: "spin_gateway_requests_total",
-            dimensions: [("route", route.rawValue), ("status", String(status))],
-            factory: self.factory
-        ).increment()
+        self.requestCounters.counter(route: route, status: status) {
+            Counter(
+                label: "spin_gateway_requests_total",
+                dimensions: [("route", route.rawValue), ("status", String(status))],
+                factory: self.factory
+            )
+        }.increment()
     }
 
     public func authFailure(reason: String) {
@@ -54,6 +58,27 @@ public enum RouteClass: String, Sendable {
         case _ where path == "/console" || path.hasPrefix("/console/"): self = .console
         case _ where path.hasPrefix("/api") || path.hasPrefix("/spin/"): self = .api
         default: self = .other
+        }
+    }
+}
+
+/// Request counters by route and status, made once each: building one per request is a
+/// registry lookup under its lock. Statuses are three digits, so the set stays small.
+final class CounterCache: Sendable {
+    private struct Key: Hashable {
+        let route: RouteClass
+        let status: Int
+    }
+
+    private let counters = Mutex<[Key: CoreMetrics.Counter]>([:])
+
+    func counter(route: RouteClass, status: Int, make: () -> CoreMetrics.Counter) -> CoreMetrics.Counter {
+        let key = Key(route: route, status: status)
+        return self.counters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = make()
+            counters[key] = counter
+            return counter
         }
     }
 }
