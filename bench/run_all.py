@@ -338,7 +338,9 @@ tests; this page is the record.
   cells one after the other, all at once; lost = expected `execute_reply` + `idle`
   messages not received within 120 s.
 - **5** — `wrk -t1 -c16 --latency` with the token header against `GET /api/status`;
-  WebSocket: a malformed frame that the executor answers itself (`spin_error`), so no
+  proxy CPU per request = utime + stime of the forwarding processes only (the gateway;
+  nginx's master and workers) over wrk's request count — the executor behind both is
+  the same process. WebSocket: a malformed frame that the executor answers itself (`spin_error`), so no
   kernel is in the loop; best of two alternating runs each.
 - **6** — RSS (`VmRSS` from `/proc`) of the servers' own processes: gateway +
   executor for the runtime, the server process for Jupyter Server / Kernel Gateway.
