@@ -6,6 +6,7 @@ It echoes what it received so tests can check what the gateway forwarded:
                                     which executor-side connection carried it
 - GET /stream                    -> a chunked body of several parts
 - GET /cut                       -> the start of a chunked body, then the connection is cut
+- GET /big?mb=N                  -> N MiB of numbered 64 KiB blocks, as fast as the gateway takes them
 - GET /metrics                   -> a Prometheus line, appended by the gateway to its own
 - WS  /api/kernels/{id}/channels -> echoes frames (text/binary kept); selects
                                     v1.kernel.websocket.jupyter.org, else spin.json, when offered;
@@ -53,6 +54,16 @@ async def stream(request):
     for index in range(5):
         await response.write(f"part-{index}\n".encode())
         await asyncio.sleep(0.01)
+    await response.write_eof()
+    return response
+
+
+async def big(request):
+    blocks = int(request.query.get("mb", "1")) * 16
+    response = web.StreamResponse(headers={"Content-Length": str(blocks * 65536)})
+    await response.prepare(request)
+    for index in range(blocks):
+        await response.write(index.to_bytes(4, "big") + bytes(65532))
     await response.write_eof()
     return response
 
@@ -113,6 +124,7 @@ def main():
     app.router.add_get("/api/kernelspecs", kernelspecs)
     app.router.add_get("/stream", stream)
     app.router.add_get("/cut", cut)
+    app.router.add_get("/big", big)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/kernels/{kernel}/channels", channels)
     app.router.add_route("*", "/echo/{tail:.*}", echo)

@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import socket
+import time
 
 import requests
 
@@ -28,14 +29,20 @@ def request(path, token=None, method="GET", body=b"", extra=""):
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-def read_response(rfile, head_request=False):
-    """(status, headers with lower-case names, body) of one response, framing honoured."""
+def read_response_head(rfile):
+    """(status, headers with lower-case names, None) of one response."""
     status_line = rfile.readline()
     assert status_line.startswith(b"HTTP/1.1 "), status_line
     headers = {}
     while (line := rfile.readline()) not in (b"\r\n", b""):
         name, value = line.decode().split(":", 1)
         headers[name.strip().lower()] = value.strip()
+    return int(status_line.split()[1]), headers, None
+
+
+def read_response(rfile, head_request=False):
+    """(status, headers with lower-case names, body) of one response, framing honoured."""
+    status, headers, _ = read_response_head(rfile)
     if head_request:
         body = b""
     elif "content-length" in headers:
@@ -48,7 +55,7 @@ def read_response(rfile, head_request=False):
         rfile.readline()
     else:
         body = b""
-    return int(status_line.split()[1]), headers, body
+    return status, headers, body
 
 
 def test_pipelined_requests_on_both_paths_are_answered_in_order(gateway):
@@ -127,3 +134,34 @@ def test_a_kept_alive_connection_outlives_an_executor_restart(gateway):
 
         gateway.wait_for(answered, "the same connection answered again after the restart", timeout=30)
         assert set(statuses) <= {200, 503}
+
+
+def vm_rss(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_a_client_that_does_not_read_keeps_gateway_memory_bounded(gateway):
+    """The executor is not read while the browser cannot take more: a 128 MiB answer
+    to a client that stops reading waits in the executor's socket, not in the gateway."""
+    sock, rfile = connect(gateway)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+    sock.sendall(request("/big?mb=128", gateway.token))
+    baseline = vm_rss(gateway.proc.pid)
+    peak = baseline
+    for _ in range(30):
+        time.sleep(0.1)
+        peak = max(peak, vm_rss(gateway.proc.pid))
+    assert peak - baseline < 32 * 1024 * 1024, f"gateway grew by {(peak - baseline) >> 20} MiB"
+    status, headers, _ = read_response_head(rfile)
+    assert status == 200
+    remaining, index = int(headers["content-length"]), 0
+    while remaining:
+        block = rfile.read(65536)
+        assert len(block) == 65536 and int.from_bytes(block[:4], "big") == index
+        remaining -= len(block)
+        index += 1
+    assert index == 128 * 16
+    sock.close()
