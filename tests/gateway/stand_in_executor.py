@@ -7,6 +7,7 @@ It echoes what it received so tests can check what the gateway forwarded:
 - GET /stream                    -> a chunked body of several parts
 - GET /cut                       -> the start of a chunked body, then the connection is cut
 - GET /big?mb=N                  -> N MiB of numbered 64 KiB blocks, as fast as the gateway takes them
+- POST /early                    -> 409 at once, without reading the request body
 - GET /metrics                   -> a Prometheus line, appended by the gateway to its own
 - WS  /api/kernels/{id}/channels -> echoes frames (text/binary kept); selects
                                     v1.kernel.websocket.jupyter.org, else spin.json, when offered;
@@ -68,6 +69,10 @@ async def big(request):
     return response
 
 
+async def early(_request):
+    return web.json_response({"answered": "before reading the body"}, status=409)
+
+
 async def cut(request):
     response = web.StreamResponse()
     await response.prepare(request)
@@ -125,6 +130,7 @@ def main():
     app.router.add_get("/stream", stream)
     app.router.add_get("/cut", cut)
     app.router.add_get("/big", big)
+    app.router.add_post("/early", early)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/kernels/{kernel}/channels", channels)
     app.router.add_route("*", "/echo/{tail:.*}", echo)

@@ -165,3 +165,35 @@ def test_a_client_that_does_not_read_keeps_gateway_memory_bounded(gateway):
         index += 1
     assert index == 128 * 16
     sock.close()
+
+
+def test_an_early_answer_during_an_upload_leaves_the_connection_usable(gateway):
+    """The executor answers before it read a large body: the browser gets the answer, the
+    rest of the body is still taken (and dropped), and the connection serves the next request."""
+    import threading
+
+    size = 24 * 1024 * 1024  # under SPIN_MAX_BODY_BYTES, far more than the sockets hold
+    sock, rfile = connect(gateway)
+    sock.settimeout(30)
+    sock.sendall(f"POST /early HTTP/1.1\r\nHost: gw.test\r\nAuthorization: Bearer {gateway.token}\r\n"
+                 f"Content-Length: {size}\r\n\r\n".encode())
+    sender = threading.Thread(target=lambda: sock.sendall(bytes(size)), daemon=True)
+    sender.start()
+    status, _, body = read_response(rfile)
+    assert status == 409 and json.loads(body)["answered"] == "before reading the body"
+    sender.join(30)
+    assert not sender.is_alive(), "the gateway stopped reading the rest of the body"
+    sock.sendall(request("/echo/after-early", gateway.token))
+    status, _, body = read_response(rfile)
+    assert status == 200 and json.loads(body)["path"] == "/echo/after-early"
+    sock.close()
+
+
+def test_a_client_that_half_closes_still_gets_the_whole_answer(gateway):
+    sock, rfile = connect(gateway)
+    sock.sendall(request("/stream", gateway.token))
+    sock.shutdown(socket.SHUT_WR)  # as `nc -N` and some HTTP/1.0 tools do
+    status, _, body = read_response(rfile)
+    assert status == 200
+    assert body == b"".join(f"part-{i}\n".encode() for i in range(5))
+    sock.close()

@@ -80,9 +80,12 @@ final class ExecutorLinkHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.read()
     }
 
-    func send(_ part: HTTPRequestPart, flush: Bool) {
-        guard let context = self.context else { return }
-        context.write(Self.wrapOutboundOut(part), promise: nil)
+    func send(_ part: HTTPRequestPart, flush: Bool, promise: EventLoopPromise<Void>? = nil) {
+        guard let context = self.context else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        context.write(Self.wrapOutboundOut(part), promise: promise)
         if flush { context.flush() }
     }
 

@@ -32,7 +32,7 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
 
     func sendToExecutor(_ part: HTTPRequestPart) {
         if let link = self.link, link.isActive {
-            link.send(part, flush: false)
+            link.send(part, flush: false, promise: self.endWritten(part))
             self.executorNeedsFlush = true
             return
         }
@@ -56,13 +56,21 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
                     return
                 }
                 self.link = handler
-                for part in parts { handler.send(part, flush: false) }
+                for part in parts { handler.send(part, flush: false, promise: self.endWritten(part)) }
                 handler.flush()
             case .failure:
                 self.executorGone()
             }
             self.resumeReading()
         }
+    }
+
+    /// For a request's end: a promise that notes when it has gone out to the executor.
+    private func endWritten(_ part: HTTPRequestPart) -> EventLoopPromise<Void>? {
+        guard case .end = part, case .own(let request) = self.state, let loop = self.context?.eventLoop else { return nil }
+        let promise = loop.makePromise(of: Void.self)
+        promise.futureResult.assumeIsolated().whenSuccess { request.requestWritten = true }
+        return promise
     }
 
     /// Closes the executor link without hearing from it again.
@@ -84,12 +92,15 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
             guard response.status.kind != .informational else { return }  // a 100 Continue is the executor's own
             request.responseStarted = true
             request.status = response.status.code
+            request.executorCloses = response.headerFields[.connection]?.lowercased().contains("close") ?? false
+            request.timeout?.cancel()  // the answer is coming: a long stream is not cut
             context.write(Self.wrapOutboundOut(.head(request.browserHead(for: response, cors: self.core.cors))), promise: nil)
         case .body(let chunk):
             context.write(Self.wrapOutboundOut(.body(chunk)), promise: nil)
         case .end:
-            // The executor may answer before it read the whole body; its connection cannot carry another request then.
-            if !request.requestEnded { self.closeLink() }
+            // An answer that came before the whole request went out (the executor may not
+            // have read all of the body) leaves the connection unfit for another request.
+            if !request.requestWritten || request.executorCloses { self.closeLink() }
             self.endAnswer(request, close: request.closeWhenDone)
         }
     }
@@ -120,6 +131,7 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
     private func timedOut(_ request: ProxiedRequest) {
         guard case .own(let current) = self.state, current === request, !request.responseEnded else { return }
         self.closeLink()
+        self.toExecutor = []
         if request.responseStarted {
             self.context?.close(promise: nil)
         } else {

@@ -32,6 +32,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Parts of a request that came while the previous answer was still going out.
     private var waiting = CircularBuffer<HTTPRequestPart>()
     private var readHeld = false
+    private var inputClosedHeld = false
     var link: ExecutorLinkHandler?
     var dialing = false
     /// Parts for the executor while its connection is being dialed.
@@ -85,6 +86,29 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         link.flush()
     }
 
+    /// A client that half-closes after its request still gets the answer: the responder's
+    /// request loop ends (and closes the connection) when the input ends, so that news
+    /// waits while this handler is answering or holds requests.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed, !self.isDone {
+            self.inputClosedHeld = true
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    /// Nothing of this handler's own is in flight or waiting.
+    private var isDone: Bool {
+        if case .own = self.state { return false }
+        return self.waiting.isEmpty
+    }
+
+    private func releaseInputClosed() {
+        guard self.inputClosedHeld, self.isDone, let context = self.context else { return }
+        self.inputClosedHeld = false
+        context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+    }
+
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable { self.link?.resumeReading() }
         context.fireChannelWritabilityChanged()
@@ -117,7 +141,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// A request body is being forwarded and the executor's connection is being dialed or full.
     private var bodyBlockedByExecutor: Bool {
-        guard case .own(let request) = self.state, request.forwarding, !request.requestEnded else { return false }
+        guard case .own(let request) = self.state, request.forwarding, !request.requestEnded, !request.responseEnded else { return false }
         if self.dialing { return true }
         return !(self.link?.isWritable ?? true)
     }
@@ -198,6 +222,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.state = .idle
         if request.closing { return }
         self.scheduleWaiting()
+        self.releaseInputClosed()
     }
 
     /// Writes the gateway's JSON error as the whole answer to `request`.
@@ -226,7 +251,11 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let channel = context.channel
             written.whenComplete { _ in channel.close(promise: nil) }
         }
-        if request.requestEnded { self.finish(request) }
+        if request.requestEnded {
+            self.finish(request)
+        } else {
+            self.resumeReading()  // the rest of the body is read and dropped
+        }
     }
 
     // MARK: Waiting requests
@@ -251,6 +280,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireChannelReadComplete()
         }
         if self.waiting.isEmpty { self.resumeReading() }
+        self.releaseInputClosed()
     }
 
     private var isIdle: Bool {

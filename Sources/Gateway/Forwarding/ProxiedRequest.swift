@@ -22,6 +22,10 @@ final class ProxiedRequest {
     var bodyBytes = 0
     /// The connection closes after this answer (refused body, `Connection: close`).
     var closing = false
+    /// The request's end has gone out to the executor (not only been queued).
+    var requestWritten = false
+    /// The executor said `Connection: close`: its connection is not used again.
+    var executorCloses = false
     var timeout: Scheduled<Void>?
 
     init(head: HTTPRequest, target: RequestTarget, clientAddress: String) {
