@@ -121,26 +121,17 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
     /// The executor's connection failed or closed during `request`.
     private func executorGone() {
         guard case .own(let request) = self.state, request.forwarding, !request.responseEnded else { return }
-        if request.responseStarted {
-            self.context?.close(promise: nil)  // a cut answer must not look complete
-        } else {
-            self.answer(request, with: .executorUnavailable())
-        }
+        self.failForwarding(request, with: .executorUnavailable(), closeConnection: false)
     }
 
     private func timedOut(_ request: ProxiedRequest) {
         guard case .own(let current) = self.state, current === request, !request.responseEnded else { return }
-        self.closeLink()
-        self.toExecutor = []
-        if request.responseStarted {
-            self.context?.close(promise: nil)
-        } else {
-            self.answer(request, with: .executorTimeout(), closeConnection: !request.requestEnded)
-        }
+        self.failForwarding(request, with: .executorTimeout(), closeConnection: !request.requestEnded)
     }
 
     /// Stops forwarding `request` with an error: the executor's connection goes, as it
-    /// holds part of a request.
+    /// holds part of a request, and an answer already begun is cut by closing (it must
+    /// not look complete).
     func failForwarding(_ request: ProxiedRequest, with error: GatewayError, closeConnection: Bool) {
         self.closeLink()
         self.toExecutor = []
