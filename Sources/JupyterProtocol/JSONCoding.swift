@@ -3,6 +3,7 @@ import Foundation
 /// Compact JSON encoding and decoding of message parts.
 public enum JSONCoding {
     public static func encode(_ value: some Encodable) -> [UInt8] {
+        if let json = value as? JSONValue { return json.jsonBytes }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         // Encoding our own value types cannot fail (no non-finite doubles reach here
@@ -44,10 +45,14 @@ public enum JSONCoding {
             case 0x0A: out += [0x5C, 0x6E]
             case 0x0D: out += [0x5C, 0x72]
             case 0x09: out += [0x5C, 0x74]
-            case 0..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
+            case 0x08: out += [0x5C, 0x62]
+            case 0x0C: out += [0x5C, 0x66]
+            case 0..<0x20: out += [0x5C, 0x75, 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
             default: out.append(byte)
             }
         }
         out.append(0x22)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

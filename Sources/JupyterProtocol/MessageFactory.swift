@@ -41,15 +41,6 @@ public struct MessageFactory: Sendable {
 
     /// ISO 8601 with microseconds in UTC, the form Jupyter uses.
     public static func timestamp(_ date: Date) -> String {
-        let seconds = date.timeIntervalSince1970
-        var whole = time_t(seconds.rounded(.down))
-        let micros = Int((seconds - Double(whole)) * 1_000_000)
-        var parts = tm()
-        gmtime_r(&whole, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-            parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-            parts.tm_hour, parts.tm_min, parts.tm_sec, micros
-        )
+        ISOTimestamp.string(secondsSince1970: date.timeIntervalSince1970, fractionDigits: 6)
     }
 }

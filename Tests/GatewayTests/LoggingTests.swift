@@ -1,4 +1,5 @@
 import Foundation
+import JupyterProtocol
 import Logging
 import NIOConcurrencyHelpers
 import Testing
@@ -71,7 +72,7 @@ import Testing
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         for seconds in [0.0, 1_795_000_000.123, 1_795_000_000.9995, 951_782_400.5, 4_102_444_799.999] {
             let date = Date(timeIntervalSince1970: seconds)
-            #expect(LogTimestamp.iso8601(secondsSince1970: date.timeIntervalSince1970) == style.format(date))
+            #expect(ISOTimestamp.string(secondsSince1970: date.timeIntervalSince1970, fractionDigits: 3) == style.format(date))
         }
     }
 

@@ -1,15 +1,16 @@
 import Foundation
+import JupyterProtocol
 import Logging
 
 /// Renders one log event as a JSON object or a `key=value` text line.
 ///
 /// Runs once per request, so it avoids Foundation's formatters and `JSONEncoder`:
-/// the timestamp comes from `LogTimestamp`, JSON is escaped by hand.
+/// the timestamp comes from `ISOTimestamp`, JSON is escaped by hand.
 struct LogLineFormatter {
     let format: GatewayConfiguration.LogFormat
 
     func format(level: Logger.Level, label: String, message: String, fields: [String: String], date: Date = Date()) -> String {
-        let timestamp = LogTimestamp.iso8601(secondsSince1970: date.timeIntervalSince1970)
+        let timestamp = ISOTimestamp.string(secondsSince1970: date.timeIntervalSince1970, fractionDigits: 3)
         switch self.format {
         case .json:
             var object: [String: String] = fields
@@ -26,38 +27,16 @@ struct LogLineFormatter {
 
     /// A JSON object with sorted keys, as `JSONEncoder` with `.sortedKeys, .withoutEscapingSlashes` writes it.
     static func json(_ object: [String: String]) -> String {
-        var out = "{"
+        var out = [UInt8]()
+        out.append(UInt8(ascii: "{"))
         for (index, key) in object.keys.sorted().enumerated() {
-            if index > 0 { out += "," }
-            Self.appendJSONString(key, to: &out)
-            out += ":"
-            Self.appendJSONString(object[key]!, to: &out)
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONCoding.appendQuoted(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            JSONCoding.appendQuoted(object[key]!, to: &out)
         }
-        return out + "}"
-    }
-
-    static func appendJSONString(_ value: String, to out: inout String) {
-        out += "\""
-        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
-            out += value
-            return out += "\""
-        }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func quoted(_ value: String) -> String {
