@@ -245,9 +245,10 @@ def main() -> int:
             if label == rt and n:
                 target = "≥ 0.8× nginx req/s, p99 ≤ nginx"
                 met = f"rps {verdict(rr >= 0.8)}, p99 {verdict(row['http_p99'] <= n['http_p99'])}"
-            table.add(f"5 HTTP GET {s5['path']} (wrk -c16)", label, "req/s, p50 / p99 ms; proxy CPU µs/request",
+            table.add(f"5 HTTP GET {s5['path']} (wrk -c16)", label, "req/s, p50 / p99 ms; proxy CPU µs/request (executor behind it)",
                       f"{fmt(row['http_rps'], 0)}, {fmt(row['http_p50'], 2)} / {fmt(row['http_p99'], 2)}"
                       + (f"; {fmt(row['http_proxy_cpu_us'], 0)}" if "http_proxy_cpu_us" in row else "")
+                      + (f" ({fmt(row['http_executor_cpu_us'], 0)})" if "http_executor_cpu_us" in row else "")
                       + (f", non-2xx {row['http_non_2xx']}" if row["http_non_2xx"] else ""), f"{fmt(rr, 2)}× nginx", target, met)
         for label, row in rows.items():
             rr = ratio(row["ws_per_s"], n["ws_per_s"]) if n else float("nan")

@@ -27,13 +27,14 @@ def proxy_pids(peer) -> list[int]:
     return [pid for pid in pids if pid != executor]
 
 
-def _wrk(peer, seconds: int, connections: int, threads: int) -> dict:
+def _wrk(peer, seconds: int, connections: int, threads: int, executor: int | None) -> dict:
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
             "-H", f"Authorization: token {peer.token}", peer.base + PATH]
     pids = proxy_pids(peer)
-    cpu_before = cpu_seconds(pids)
+    behind = [executor] if executor else []
+    cpu_before, behind_before = cpu_seconds(pids), cpu_seconds(behind)
     out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60).stdout
-    cpu = cpu_seconds(pids) - cpu_before
+    cpu, behind_cpu = cpu_seconds(pids) - cpu_before, cpu_seconds(behind) - behind_before
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     requests = int(re.search(r"(\d+) requests in", out).group(1))
 
@@ -45,7 +46,7 @@ def _wrk(peer, seconds: int, connections: int, threads: int) -> dict:
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "non_2xx": int(errors.group(1)) if errors else 0,
-            "proxy_cpu_us": cpu * 1e6 / max(requests, 1),
+            "proxy_cpu_us": cpu * 1e6 / max(requests, 1), "executor_cpu_us": behind_cpu * 1e6 / max(requests, 1),
             "socket_errors": socket_errors.group(1) if socket_errors else "", "raw": out}
 
 
@@ -76,11 +77,11 @@ def run(gateway, nginx, kernel_peer) -> dict:
         for repeat in range(1 if QUICK else 2):  # alternate, so that noise hits both
             for peer in (gateway, nginx):
                 log(f"scenario 5: wrk {seconds}s against {peer.label}")
-                r = _wrk(peer, seconds, connections=16, threads=1)
+                r = _wrk(peer, seconds, connections=16, threads=1, executor=gateway.executor_pid())
                 row = rows.setdefault(peer.label, {"http": [], "ws": [], "ws1": []})
                 row["http"].append(r)
                 log(f"scenario 5: {peer.label}: {r['rps']:.0f} req/s p99 {r['p99']:.2f} ms non-2xx {r['non_2xx']} "
-                    f"proxy CPU {r['proxy_cpu_us']:.0f} us/request")
+                    f"proxy CPU {r['proxy_cpu_us']:.0f} us/request, executor behind it {r['executor_cpu_us']:.0f}")
                 row["ws1"].append(asyncio.run(_ws_echo(peer, kernel, 1, rounds)))
                 row["ws"].append(asyncio.run(_ws_echo(peer, kernel, 8, rounds // 4)))
                 log(f"scenario 5: {peer.label}: ws {row['ws1'][-1]} / 8 conns {row['ws'][-1]}")
@@ -93,6 +94,7 @@ def run(gateway, nginx, kernel_peer) -> dict:
             "http_rps": best(row["http"], "rps"), "http_p50": best(row["http"], "p50", min),
             "http_p99": best(row["http"], "p99", min), "http_non_2xx": sum(i["non_2xx"] for i in row["http"]),
             "http_proxy_cpu_us": best(row["http"], "proxy_cpu_us", min),
+            "http_executor_cpu_us": best(row["http"], "executor_cpu_us", min),
             "ws_per_s": best(row["ws"], "per_s"), "ws_p99": best(row["ws"], "p99", min),
             "ws1_p50": best(row["ws1"], "p50", min), "ws1_p99": best(row["ws1"], "p99", min),
             "runs": row,
