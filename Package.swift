@@ -191,6 +191,7 @@ let package = Package(
             dependencies: [
                 "Gateway",
                 "JupyterProtocol",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -21,12 +21,39 @@ import Testing
         #expect(redacted.contains(Redactor.mask))
     }
 
-    func capture(format: GatewayConfiguration.LogFormat, _ body: (Logger) -> Void) -> [String] {
+    func capture(format: GatewayConfiguration.LogFormat, label: String = "test", _ body: (Logger) -> Void) -> [String] {
         let lines = NIOLockedValueBox<[String]>([])
         let sink = LogSink { line in lines.withLockedValue { $0.append(line) } }
-        let handler = GatewayLogHandler(label: "test", level: .info, format: format, redactor: Redactor(secret: secret), sink: sink)
-        body(Logger(label: "test", factory: { _ in handler }))
+        let handler = GatewayLogHandler(label: label, level: .info, format: format, redactor: Redactor(secret: secret), sink: sink)
+        body(Logger(label: label, factory: { _ in handler }))
         return lines.withLockedValue { $0 }
+    }
+
+    /// The proxy's access line is the line the log handler writes for the same event (but
+    /// for the timestamp), token redacted, in both formats.
+    @Test(arguments: [GatewayConfiguration.LogFormat.json, .text])
+    func accessLineIsTheHandlersLineForTheSameEvent(format: GatewayConfiguration.LogFormat) {
+        let lines = NIOLockedValueBox<[String]>([])
+        let sink = LogSink { line in lines.withLockedValue { $0.append(line) } }
+        let target = "/api/kernels?token=\(secret)&x=a b"
+        AccessLog(level: .info, format: format, redactor: Redactor(secret: secret), sink: sink)
+            .record(requestID: "r-9", method: "GET", target: target, status: 200, milliseconds: 7, clientAddress: "127.0.0.1")
+        AccessLog(level: .warning, format: format, redactor: Redactor(secret: secret), sink: sink)
+            .record(requestID: "r-10", method: "GET", target: "/", status: 200, milliseconds: 1, clientAddress: "127.0.0.1")
+        let expected = capture(format: format, label: AccessLog.label) { logger in
+            logger.info("request", metadata: [
+                "request.id": "r-9", "http.method": "GET", "http.target": "\(target)", "http.status": "200",
+                "duration_ms": "7", "client.address": "127.0.0.1",
+            ])
+        }
+        let written = lines.withLockedValue { $0 }
+        #expect(written.count == 1, "nothing below the configured level")
+        #expect(!written[0].contains(secret))
+        #expect(Self.withoutTimestamp(written[0]) == Self.withoutTimestamp(expected[0]))
+    }
+
+    static func withoutTimestamp(_ line: String) -> String {
+        line.replacing(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/, with: "TS")
     }
 
     @Test func jsonLinesCarryRequestIDAndNoToken() throws {
@@ -78,10 +105,11 @@ import Testing
 
     @Test func jsonIsEscapedAndKeysAreSorted() throws {
         let object = ["msg": "quote \" back \\ slash / nl \n tab \t bell \u{07} é", "a": "1", "z": ""]
-        let line = LogLineFormatter.json(object)
-        #expect(line.hasPrefix(#"{"a":"1","msg":"#))
+        let line = LogLineFormatter(format: .json).format(level: .info, label: "t", message: object["msg"]!, fields: object)
+        #expect(line.hasPrefix(#"{"a":"1","level":"info","logger":"t","msg":"#))
         #expect(line.contains("\\u0007"))
-        let decoded = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
-        #expect(decoded == object)
+        var decoded = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+        #expect(decoded?.removeValue(forKey: "ts") != nil)
+        #expect(decoded == object.merging(["level": "info", "logger": "t"]) { $1 })
     }
 }

@@ -1,12 +1,10 @@
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
-import NIOHTTPTypesHTTP1
 import NIOPosix
 
 /// What the executor end of a forwarded HTTP exchange reports to the browser end.
 protocol ExecutorLinkDelegate: AnyObject {
-    func executorSent(_ part: HTTPResponsePart)
+    func executorSent(_ part: HTTPClientResponsePart)
     func executorReadComplete()
     func executorClosed()
     /// The executor's connection can take writes again (resume reading the browser).
@@ -21,9 +19,9 @@ protocol ExecutorLinkDelegate: AnyObject {
 /// Reading stops while the browser cannot take more, so a slow browser holds a large
 /// response in the executor's socket, not in the gateway.
 final class ExecutorLinkHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPResponsePart
-    typealias OutboundIn = HTTPRequestPart
-    typealias OutboundOut = HTTPRequestPart
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
 
     weak var delegate: (any ExecutorLinkDelegate)?
     private var context: ChannelHandlerContext?
@@ -80,7 +78,7 @@ final class ExecutorLinkHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.read()
     }
 
-    func send(_ part: HTTPRequestPart, flush: Bool, promise: EventLoopPromise<Void>? = nil) {
+    func send(_ part: HTTPClientRequestPart, flush: Bool, promise: EventLoopPromise<Void>? = nil) {
         guard let context = self.context else {
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
@@ -97,8 +95,10 @@ final class ExecutorLinkHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.context?.close(promise: nil)
     }
 
-    /// Connects to the executor's socket on `eventLoop` (the caller's), with HTTP/1.1 in
-    /// HTTPTypes form and this handler last in the pipeline.
+    /// Connects to the executor's socket on `eventLoop` (the caller's), with NIO's HTTP/1.1
+    /// codec and this handler last in the pipeline. (Its parts stay in NIO's types: the
+    /// proxy builds the executor's request head and the browser's answer head from them
+    /// directly, instead of converting each head twice.)
     func dial(socketPath: String, on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         return ClientBootstrap(group: eventLoop)
@@ -107,7 +107,6 @@ final class ExecutorLinkHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHTTPClientHandlers()
-                    try sync.addHandler(HTTP1ToHTTPClientCodec())
                     try sync.addHandler(handler.value)
                 }
             }

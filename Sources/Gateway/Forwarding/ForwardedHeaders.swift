@@ -1,6 +1,7 @@
 import HTTPTypes
+import NIOHTTP1
 
-/// Builds the header set sent to the executor: no hop-by-hop headers, no token, plus
+/// Builds the headers sent to the executor: no hop-by-hop headers, no token, plus
 /// `X-Forwarded-For`, `X-Forwarded-Proto` and `X-Request-Id`.
 public enum ForwardedHeaders {
     static let hopByHop: Set<String> = [
@@ -13,19 +14,11 @@ public enum ForwardedHeaders {
     public static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
     public static let xRequestID = HTTPField.Name("X-Request-Id")!
 
-    /// `(name, value)` pairs for the executor request; `authority` is the client's `Host`.
-    public static func build(
+    /// The executor request's headers; `authority` is the client's `Host`.
+    public static func headers(
         from incoming: HTTPFields, authority: String?, clientAddress: String, scheme: String, requestID: String
-    ) -> [(String, String)] {
-        var out = fields(from: incoming, clientAddress: clientAddress, scheme: scheme, requestID: requestID)
-            .map { ($0.name.rawName, $0.value) }
-        out.append(("Host", authority ?? "localhost"))
-        return out
-    }
-
-    /// The executor request's fields without `Host` (HTTPTypes carries it as the authority).
-    public static func fields(from incoming: HTTPFields, clientAddress: String, scheme: String, requestID: String) -> HTTPFields {
-        var out = HTTPFields()
+    ) -> HTTPHeaders {
+        var out = HTTPHeaders()
         var priorForwardedFor: [String] = []
         for field in incoming {
             let name = field.name.canonicalName
@@ -35,11 +28,12 @@ public enum ForwardedHeaders {
                 priorForwardedFor.append(field.value)
                 continue
             }
-            out.append(field)
+            out.add(name: field.name.rawName, value: field.value)
         }
-        out[xForwardedFor] = (priorForwardedFor + [clientAddress]).joined(separator: ", ")
-        out[xForwardedProto] = scheme
-        out[xRequestID] = requestID
+        out.add(name: "X-Forwarded-For", value: priorForwardedFor.isEmpty ? clientAddress : (priorForwardedFor + [clientAddress]).joined(separator: ", "))
+        out.add(name: "X-Forwarded-Proto", value: scheme)
+        out.add(name: "X-Request-Id", value: requestID)
+        out.add(name: "Host", value: authority ?? "localhost")
         return out
     }
 

@@ -1,5 +1,6 @@
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// The executor side of the proxy: the request out over the connection's executor link,
@@ -11,17 +12,17 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
             self.answer(request, with: .bodyTooLarge(limit: limit), closeConnection: true)
             return
         }
-        var fields = ForwardedHeaders.fields(
-            from: head.headerFields, clientAddress: request.clientAddress, scheme: self.core.scheme, requestID: request.id
+        var headers = ForwardedHeaders.headers(
+            from: head.headerFields, authority: head.authority, clientAddress: request.clientAddress,
+            scheme: self.core.scheme, requestID: request.id
         )
         if let length = head.headerFields[.contentLength] {
-            fields[.contentLength] = length
+            headers.add(name: "Content-Length", value: length)
         } else if head.headerFields[.transferEncoding] != nil {
-            fields[.transferEncoding] = "chunked"
+            headers.add(name: "Transfer-Encoding", value: "chunked")
         }
-        let outbound = HTTPRequest(
-            method: head.method, scheme: nil, authority: head.authority ?? "localhost",
-            path: request.target.forwardedTarget, headerFields: fields
+        let outbound = HTTPRequestHead(
+            version: .http1_1, method: HTTPMethod(rawValue: head.method.rawValue), uri: request.target.forwardedTarget, headers: headers
         )
         request.forwarding = true
         request.timeout = self.context?.eventLoop.assumeIsolated().scheduleTask(in: self.requestTimeout) {
@@ -30,7 +31,7 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
         self.sendToExecutor(.head(outbound))
     }
 
-    func sendToExecutor(_ part: HTTPRequestPart) {
+    func sendToExecutor(_ part: HTTPClientRequestPart) {
         if let link = self.link, link.isActive {
             link.send(part, flush: false, promise: self.endWritten(part))
             self.executorNeedsFlush = true
@@ -66,7 +67,7 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
     }
 
     /// For a request's end: a promise that notes when it has gone out to the executor.
-    private func endWritten(_ part: HTTPRequestPart) -> EventLoopPromise<Void>? {
+    private func endWritten(_ part: HTTPClientRequestPart) -> EventLoopPromise<Void>? {
         guard case .end = part, case .own(let request) = self.state, let loop = self.context?.eventLoop else { return nil }
         let promise = loop.makePromise(of: Void.self)
         promise.futureResult.assumeIsolated().whenSuccess { request.requestWritten = true }
@@ -85,14 +86,14 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
 
     var browserIsWritable: Bool { self.context?.channel.isWritable ?? false }
 
-    func executorSent(_ part: HTTPResponsePart) {
+    func executorSent(_ part: HTTPClientResponsePart) {
         guard let context = self.context, case .own(let request) = self.state, request.forwarding, !request.responseEnded else { return }
         switch part {
         case .head(let response):
-            guard response.status.kind != .informational else { return }  // a 100 Continue is the executor's own
+            guard response.status.code >= 200 else { return }  // a 100 Continue is the executor's own
             request.responseStarted = true
-            request.status = response.status.code
-            request.executorCloses = response.headerFields[.connection]?.lowercased().contains("close") ?? false
+            request.status = Int(response.status.code)
+            request.executorCloses = response.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
             request.timeout?.cancel()  // the answer is coming: a long stream is not cut
             context.write(Self.wrapOutboundOut(.head(request.browserHead(for: response, cors: self.core.cors))), promise: nil)
         case .body(let chunk):

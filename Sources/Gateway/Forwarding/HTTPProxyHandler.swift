@@ -1,5 +1,6 @@
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// Answers the gateway's API requests at the channel level, on the connection's event loop:
@@ -36,7 +37,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var link: ExecutorLinkHandler?
     var dialing = false
     /// Parts for the executor while its connection is being dialed.
-    var toExecutor: [HTTPRequestPart] = []
+    var toExecutor: [HTTPClientRequestPart] = []
     var executorNeedsFlush = false
 
     init(core: GatewayCore, requestTimeout: TimeAmount = .seconds(300)) {
@@ -205,7 +206,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.failForwarding(request, with: .bodyTooLarge(limit: self.core.configuration.maxBodyBytes), closeConnection: true)
             return
         }
-        self.sendToExecutor(.body(chunk))
+        self.sendToExecutor(.body(.byteBuffer(chunk)))
     }
 
     private func requestEnded(_ request: ProxiedRequest) {

@@ -1,6 +1,6 @@
 import HTTPTypes
-import Logging
 import NIOCore
+import NIOHTTP1
 
 /// One request the proxy handler answers itself (forwarded to the executor, or refused),
 /// tracked in both directions: the request may still be arriving when its answer ends.
@@ -37,16 +37,19 @@ final class ProxiedRequest {
         self.closeWhenDone = head.headerFields[.connection]?.lowercased().contains("close") ?? false
     }
 
-    /// The executor's answer as the browser gets it: its fields without hop-by-hop and
+    /// The executor's answer as the browser gets it: its headers without hop-by-hop and
     /// gateway-owned ones, plus CORS for the request's origin and the request id.
-    func browserHead(for response: HTTPResponse, cors: CORSPolicy) -> HTTPResponse {
+    func browserHead(for response: HTTPResponseHead, cors: CORSPolicy) -> HTTPResponse {
         var fields = cors.baseHeaders(origin: self.origin, requestID: self.id)
-        for field in response.headerFields
-        where !ForwardedHeaders.responseHopByHop.contains(field.name.canonicalName) && !Self.gatewayOwned(field.name) {
-            fields.append(field)
+        for (name, value) in response.headers {
+            guard let fieldName = HTTPField.Name(name),
+                !ForwardedHeaders.responseHopByHop.contains(fieldName.canonicalName), !Self.gatewayOwned(fieldName)
+            else { continue }
+            fields.append(HTTPField(name: fieldName, value: value))
         }
         if self.closeWhenDone { fields[.connection] = "close" }
-        return HTTPResponse(status: response.status, headerFields: fields)
+        let status = HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase)
+        return HTTPResponse(status: status, headerFields: fields)
     }
 
     /// The gateway's own JSON error answer (SPEC §8) for this request.
@@ -69,9 +72,9 @@ final class ProxiedRequest {
     func record(_ core: GatewayCore) {
         core.metrics.request(route: RouteClass(path: self.target.path, isUpgrade: false), status: self.status)
         let millis = (ContinuousClock.now - self.started) / .milliseconds(1)
-        core.logger.info("request", metadata: [
-            "request.id": "\(self.id)", "http.method": "\(self.method.rawValue)", "http.target": "\(self.target.forwardedTarget)",
-            "http.status": "\(self.status)", "duration_ms": "\(Int(millis))", "client.address": "\(self.clientAddress)",
-        ])
+        core.accessLog.record(
+            requestID: self.id, method: self.method.rawValue, target: self.target.forwardedTarget, status: self.status,
+            milliseconds: Int(millis), clientAddress: self.clientAddress
+        )
     }
 }

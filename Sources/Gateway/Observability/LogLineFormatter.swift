@@ -10,30 +10,40 @@ struct LogLineFormatter {
     let format: GatewayConfiguration.LogFormat
 
     func format(level: Logger.Level, label: String, message: String, fields: [String: String], date: Date = Date()) -> String {
+        self.format(level: level, label: label, message: message, sortedFields: fields.sorted { $0.key < $1.key }, date: date)
+    }
+
+    /// `sortedFields` in key order, each key once (the access line's fields are made so).
+    func format(level: Logger.Level, label: String, message: String, sortedFields: [(key: String, value: String)], date: Date = Date()) -> String {
         let timestamp = ISOTimestamp.string(secondsSince1970: date.timeIntervalSince1970, fractionDigits: 3)
         switch self.format {
         case .json:
-            var object: [String: String] = fields
-            object["ts"] = timestamp
-            object["level"] = level.rawValue
-            object["logger"] = label
-            object["msg"] = message
-            return Self.json(object)
+            let own: [(key: String, value: String)] = [("level", level.rawValue), ("logger", label), ("msg", message), ("ts", timestamp)]
+            let ownKeys: Set<String> = ["level", "logger", "msg", "ts"]
+            let merged = (sortedFields.filter { !ownKeys.contains($0.key) } + own).sorted { $0.key < $1.key }
+            return Self.json(merged)
         case .text:
-            let rest = fields.keys.sorted().map { "\($0)=\(Self.quoted(fields[$0]!))" }.joined(separator: " ")
-            return "\(timestamp) \(level.rawValue.uppercased()) \(label): \(message)" + (rest.isEmpty ? "" : " " + rest)
+            var line = "\(timestamp) \(level.rawValue.uppercased()) \(label): \(message)"
+            for (key, value) in sortedFields {
+                line += " "
+                line += key
+                line += "="
+                line += Self.quoted(value)
+            }
+            return line
         }
     }
 
-    /// A JSON object with sorted keys, as `JSONEncoder` with `.sortedKeys, .withoutEscapingSlashes` writes it.
-    static func json(_ object: [String: String]) -> String {
+    /// A JSON object of `members` in their order, as `JSONEncoder` with `.sortedKeys,
+    /// .withoutEscapingSlashes` writes sorted ones.
+    static func json(_ members: [(key: String, value: String)]) -> String {
         var out = [UInt8]()
         out.append(UInt8(ascii: "{"))
-        for (index, key) in object.keys.sorted().enumerated() {
+        for (index, member) in members.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            JSONCoding.appendQuoted(key, to: &out)
+            JSONCoding.appendQuoted(member.key, to: &out)
             out.append(UInt8(ascii: ":"))
-            JSONCoding.appendQuoted(object[key]!, to: &out)
+            JSONCoding.appendQuoted(member.value, to: &out)
         }
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)

@@ -51,7 +51,10 @@ public enum GatewayApp {
         clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         let httpClient = HTTPClient(eventLoopGroup: group, configuration: clientConfiguration, backgroundActivityLogger: logger)
 
-        let core = GatewayCore(configuration: configuration, httpClient: httpClient, group: group, metrics: metrics, logger: logger)
+        let accessLog = AccessLog(level: configuration.logLevel, format: configuration.logFormat, redactor: Redactor(secret: configuration.token))
+        let core = GatewayCore(
+            configuration: configuration, httpClient: httpClient, group: group, metrics: metrics, logger: logger, accessLog: accessLog
+        )
         let channel = GatewayChannel(core: core, readiness: ReadinessProbe(forwarder: core.forwarder))
         let server = try Self.makeServer(channel, configuration: configuration, tls: tls, group: group, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []

@@ -10,11 +10,12 @@ struct GatewayCore: Sendable {
     let forwarder: ExecutorHTTPForwarder
     let dialer: ExecutorWebSocketDialer
     let logger: Logger
+    let accessLog: AccessLog
 
     var cors: CORSPolicy { self.access.cors }
     var scheme: String { self.configuration.isTLS ? "https" : "http" }
 
-    init(configuration: GatewayConfiguration, httpClient: HTTPClient, group: any EventLoopGroup, metrics: GatewayMetrics, logger: Logger) {
+    init(configuration: GatewayConfiguration, httpClient: HTTPClient, group: any EventLoopGroup, metrics: GatewayMetrics, logger: Logger, accessLog: AccessLog) {
         self.configuration = configuration
         self.access = AccessPolicy(
             matcher: TokenMatcher(token: configuration.token),
@@ -25,6 +26,7 @@ struct GatewayCore: Sendable {
         self.forwarder = ExecutorHTTPForwarder(client: httpClient, socketPath: configuration.executorSocket)
         self.dialer = ExecutorWebSocketDialer(socketPath: configuration.executorSocket, group: group, maxFrameSize: 64 * 1024 * 1024)
         self.logger = logger
+        self.accessLog = accessLog
     }
 
     /// Records metrics for a refused request.

@@ -20,10 +20,10 @@ struct GatewayResponder: Sendable {
         let isUpgrade = request.headers[.upgrade] != nil
         self.core.metrics.request(route: RouteClass(path: target.path, isUpgrade: isUpgrade), status: status)
         let millis = (ContinuousClock.now - started) / .milliseconds(1)
-        logger.info("request", metadata: [
-            "http.method": "\(request.method.rawValue)", "http.target": "\(target.forwardedTarget)",
-            "http.status": "\(status)", "duration_ms": "\(Int(millis))", "client.address": "\(exchange.clientAddress)",
-        ])
+        self.core.accessLog.record(
+            requestID: requestID, method: request.method.rawValue, target: target.forwardedTarget, status: status,
+            milliseconds: Int(millis), clientAddress: exchange.clientAddress
+        )
     }
 
     private func route(_ exchange: Exchange, writer: consuming ResponseWriter) async throws -> Int {

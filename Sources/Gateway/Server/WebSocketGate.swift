@@ -48,7 +48,9 @@ struct WebSocketGate: Sendable {
         for header in head.headers {
             if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
         }
-        var headers = HTTPHeaders(ForwardedHeaders.build(from: fields, authority: head.headers.first(name: "Host"), clientAddress: clientAddress, scheme: self.core.scheme, requestID: requestID))
+        var headers = ForwardedHeaders.headers(
+            from: fields, authority: head.headers.first(name: "Host"), clientAddress: clientAddress, scheme: self.core.scheme, requestID: requestID
+        )
         if let protocols = offered.forwardedHeaderValue { headers.add(name: "Sec-WebSocket-Protocol", value: protocols) }
         do {
             switch try await self.core.dialer.dial(uri: target.forwardedTarget, headers: headers, on: eventLoop) {
