@@ -36,6 +36,19 @@ import Testing
         #expect(credentials.authenticate(with: matcher) == nil)
     }
 
+    /// The scheme in any case, blanks around the parts dropped; anything else is no token.
+    @Test func authorizationForms() {
+        #expect(Credentials.token(fromAuthorization: " \tTOKEN \t T0ken \t") == "T0ken")
+        #expect(Credentials.token(fromAuthorization: "bEaReR a b") == "a b")
+        #expect(Credentials.token(fromAuthorization: "Bearer   ") == nil)
+        #expect(Credentials.token(fromAuthorization: "Bearer\tT0ken") == nil)
+        #expect(Credentials.token(fromAuthorization: "Bearers T0ken") == nil)
+        #expect(Credentials.token(fromAuthorization: "Bear T0ken") == nil)
+        #expect(Credentials.token(fromAuthorization: "Tokeñ T0ken") == nil)
+        #expect(Credentials.token(fromAuthorization: "") == nil)
+        #expect(Credentials.token(fromAuthorization: "token é€") == "é€")
+    }
+
     @Test func queryParameter() {
         #expect(Credentials(authorization: [], query: "a=1&token=T0ken", subprotocols: none).authenticate(with: matcher) == .queryParameter)
         #expect(Credentials(authorization: [], query: "token=T0ke", subprotocols: none).authenticate(with: matcher) == nil)

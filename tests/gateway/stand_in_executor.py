@@ -4,10 +4,11 @@ It echoes what it received so tests can check what the gateway forwarded:
 - GET /api/kernelspecs           -> one kernelspec (readiness)
 - any /echo/...                  -> JSON with method, path, query, headers, body size and
                                     which executor-side connection carried it
-- GET /stream                    -> a chunked body of several parts
+- GET /stream?n=N&delay=S         -> a chunked body of N lines, S seconds apart (defaults 5, 0.01)
 - GET /cut                       -> the start of a chunked body, then the connection is cut
 - GET /big?mb=N                  -> N MiB of numbered 64 KiB blocks, as fast as the gateway takes them
 - POST /early                    -> 409 at once, without reading the request body
+- GET /slow?s=N                  -> 200 after N seconds
 - GET /metrics                   -> a Prometheus line, appended by the gateway to its own
 - WS  /api/kernels/{id}/channels -> echoes frames (text/binary kept); selects
                                     v1.kernel.websocket.jupyter.org, else spin.json, when offered;
@@ -52,9 +53,9 @@ async def echo(request):
 async def stream(request):
     response = web.StreamResponse()
     await response.prepare(request)
-    for index in range(5):
+    for index in range(int(request.query.get("n", "5"))):
         await response.write(f"part-{index}\n".encode())
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(float(request.query.get("delay", "0.01")))
     await response.write_eof()
     return response
 
@@ -67,6 +68,11 @@ async def big(request):
         await response.write(index.to_bytes(4, "big") + bytes(65532))
     await response.write_eof()
     return response
+
+
+async def slow(request):
+    await asyncio.sleep(float(request.query.get("s", "5")))
+    return web.json_response({"slept": True})
 
 
 async def early(_request):
@@ -131,6 +137,7 @@ def main():
     app.router.add_get("/cut", cut)
     app.router.add_get("/big", big)
     app.router.add_post("/early", early)
+    app.router.add_get("/slow", slow)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/kernels/{kernel}/channels", channels)
     app.router.add_route("*", "/echo/{tail:.*}", echo)

@@ -197,3 +197,29 @@ def test_a_client_that_half_closes_still_gets_the_whole_answer(gateway):
     assert status == 200
     assert body == b"".join(f"part-{i}\n".encode() for i in range(5))
     sock.close()
+
+
+def test_an_answer_that_does_not_begin_in_time_gets_504_and_the_connection_goes_on(make_gateway):
+    """SPIN_EXECUTOR_TIMEOUT=1: quick requests for longer than the timeout, then a slow one
+    on the same connection. The slow one gets 504 (the connection's one timer moves on to
+    the later request's deadline); the connection stays usable; an answer that has begun
+    (a stream longer than the timeout) is not cut."""
+    gateway = make_gateway(env={"SPIN_EXECUTOR_TIMEOUT": "1"}).start()
+    sock, rfile = connect(gateway)
+    with sock:
+        started = time.monotonic()
+        while time.monotonic() - started < 1.5:
+            sock.sendall(request("/echo/x", token=gateway.token))
+            assert read_response(rfile)[0] == 200
+            time.sleep(0.1)
+        sent = time.monotonic()
+        sock.sendall(request("/slow?s=4", token=gateway.token))
+        status, headers, body = read_response(rfile)
+        assert status == 504, body
+        assert json.loads(body)["error"]["code"] == "executor_timeout"
+        assert time.monotonic() - sent < 3.5
+        sock.sendall(request("/echo/x", token=gateway.token))
+        assert read_response(rfile)[0] == 200
+        sock.sendall(request("/stream?n=3&delay=0.6", token=gateway.token))
+        status, _, body = read_response(rfile)
+        assert status == 200 and body.count(b"\n") >= 3, body

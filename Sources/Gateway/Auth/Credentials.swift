@@ -34,13 +34,32 @@ public struct Credentials: Sendable {
         return found
     }
 
-    /// `Authorization: token T` or `Authorization: Bearer T` (scheme case-insensitive).
+    /// `Authorization: token T` or `Authorization: Bearer T` (scheme case-insensitive;
+    /// spaces and tabs around the parts ignored). Read as bytes: every API request and
+    /// every forwarded header set asks.
     public static func token(fromAuthorization value: String) -> String? {
-        let parts = value.trimmingSpaces().split(separator: " ", maxSplits: 1)
-        guard parts.count == 2 else { return nil }
-        let scheme = parts[0].lowercased()
-        guard scheme == "token" || scheme == "bearer" else { return nil }
-        let token = parts[1].trimmingSpaces()
-        return token.isEmpty ? nil : token
+        let bytes = value.utf8
+        let start = Self.skipBlanks(bytes, from: bytes.startIndex)
+        guard let space = bytes[start...].firstIndex(of: UInt8(ascii: " ")),
+            Self.isScheme(bytes[start..<space], "token") || Self.isScheme(bytes[start..<space], "bearer")
+        else { return nil }
+        let tokenStart = Self.skipBlanks(bytes, from: space)
+        var tokenEnd = bytes.endIndex
+        while tokenEnd > tokenStart, Self.isBlank(bytes[bytes.index(before: tokenEnd)]) { bytes.formIndex(before: &tokenEnd) }
+        return tokenStart < tokenEnd ? String(value[tokenStart..<tokenEnd]) : nil
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+
+    private static func skipBlanks(_ bytes: String.UTF8View, from index: String.Index) -> String.Index {
+        var index = index
+        while index < bytes.endIndex, Self.isBlank(bytes[index]) { bytes.formIndex(after: &index) }
+        return index
+    }
+
+    /// ASCII case-insensitive comparison with a lowercase scheme name.
+    private static func isScheme(_ bytes: Substring.UTF8View, _ name: StaticString) -> Bool {
+        guard bytes.count == name.utf8CodeUnitCount else { return false }
+        return zip(bytes, UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)).allSatisfy { $0 | 0x20 == $1 }
     }
 }

@@ -22,6 +22,7 @@ extension GatewayConfiguration {
         config.logLevel = try parseLevel(env["SPIN_LOG_LEVEL"])
         config.maxBodyBytes = try parseInt("SPIN_MAX_BODY_BYTES", env["SPIN_MAX_BODY_BYTES"], default: config.maxBodyBytes, range: 1...(1 << 40))
         config.headerTimeoutSeconds = try parseInt("SPIN_HEADER_TIMEOUT", env["SPIN_HEADER_TIMEOUT"], default: 10, range: 1...600)
+        config.executorTimeoutSeconds = try parseInt("SPIN_EXECUTOR_TIMEOUT", env["SPIN_EXECUTOR_TIMEOUT"], default: 300, range: 1...86400)
         config.webSocketPingSeconds = try parseInt("SPIN_WS_PING_INTERVAL", env["SPIN_WS_PING_INTERVAL"], default: 25, range: 1...30)
         config.shutdownGraceSeconds = try parseInt("SPIN_SHUTDOWN_GRACE", env["SPIN_SHUTDOWN_GRACE"], default: 10, range: 0...3600)
         return config

@@ -29,6 +29,8 @@ public struct GatewayConfiguration: Sendable {
     public var maxBodyBytes: Int = 32 * 1024 * 1024
     public var maxHeaderBytes: Int = 64 * 1024
     public var headerTimeoutSeconds: Int = 10
+    /// Seconds a forwarded API request waits for the executor's answer to begin (then 504).
+    public var executorTimeoutSeconds: Int = 300
     public var webSocketPingSeconds: Int = 25
     public var shutdownGraceSeconds: Int = 10
     /// Lines to log as warnings once logging is set up (never containing the token).

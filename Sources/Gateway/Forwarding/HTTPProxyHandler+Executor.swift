@@ -25,9 +25,8 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
             version: .http1_1, method: HTTPMethod(rawValue: head.method.rawValue), uri: request.target.forwardedTarget, headers: headers
         )
         request.forwarding = true
-        request.timeout = self.context?.eventLoop.assumeIsolated().scheduleTask(in: self.requestTimeout) {
-            self.timedOut(request)
-        }
+        request.deadline = .now() + self.requestTimeout
+        if self.timeoutTimer == nil { self.setTimeoutTimer(at: request.deadline) }
         self.sendToExecutor(.head(outbound))
     }
 
@@ -94,7 +93,8 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
             request.responseStarted = true
             request.status = Int(response.status.code)
             request.executorCloses = response.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
-            request.timeout?.cancel()  // the answer is coming: a long stream is not cut
+            // The answer is coming: a long stream is not cut (the timer only looks at
+            // requests whose answer has not begun).
             context.write(Self.wrapOutboundOut(.head(request.browserHead(for: response, cors: self.core.cors))), promise: nil)
         case .body(let chunk):
             context.write(Self.wrapOutboundOut(.body(chunk)), promise: nil)
@@ -125,9 +125,23 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
         self.failForwarding(request, with: .executorUnavailable(), closeConnection: false)
     }
 
-    private func timedOut(_ request: ProxiedRequest) {
-        guard case .own(let current) = self.state, current === request, !request.responseEnded else { return }
-        self.failForwarding(request, with: .executorTimeout(), closeConnection: !request.requestEnded)
+    /// One timer per connection instead of one scheduled and cancelled per request.
+    private func setTimeoutTimer(at deadline: NIODeadline) {
+        self.timeoutTimer = self.context?.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.timeoutTimer = nil
+            self.checkTimeout()
+        }
+    }
+
+    /// The current request times out if its answer has not begun by its deadline;
+    /// otherwise the timer waits for the deadline of the request now waiting, if any.
+    private func checkTimeout() {
+        guard case .own(let request) = self.state, request.forwarding, !request.responseStarted, !request.responseEnded else { return }
+        if request.deadline <= .now() {
+            self.failForwarding(request, with: .executorTimeout(), closeConnection: !request.requestEnded)
+        } else {
+            self.setTimeoutTimer(at: request.deadline)
+        }
     }
 
     /// Stops forwarding `request` with an error: the executor's connection goes, as it

@@ -39,8 +39,12 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Parts for the executor while its connection is being dialed.
     var toExecutor: [HTTPClientRequestPart] = []
     var executorNeedsFlush = false
+    /// The one timer of the connection's 300 s answer timeout, due at the deadline of the
+    /// request that was current when it was set (it moves on to later requests' deadlines).
+    var timeoutTimer: Scheduled<Void>?
+    private lazy var clientAddress = self.context?.channel.clientAddress ?? "unknown"
 
-    init(core: GatewayCore, requestTimeout: TimeAmount = .seconds(300)) {
+    init(core: GatewayCore, requestTimeout: TimeAmount) {
         self.core = core
         self.requestTimeout = requestTimeout
     }
@@ -157,7 +161,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 self.state = .passing
                 context.fireChannelRead(Self.wrapInboundOut(part))
             } else {
-                let request = ProxiedRequest(head: head, target: target, clientAddress: context.channel.clientAddress)
+                let request = ProxiedRequest(head: head, target: target, clientAddress: self.clientAddress)
                 self.state = .own(request)
                 self.begin(request, head: head)
             }
@@ -244,7 +248,6 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func endAnswer(_ request: ProxiedRequest, close: Bool) {
         guard let context = self.context else { return }
         request.responseEnded = true
-        request.timeout?.cancel()
         request.record(self.core)
         let written = context.writeAndFlush(Self.wrapOutboundOut(.end(nil)))
         if close {
@@ -290,7 +293,8 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func tearDown() {
-        if case .own(let request) = self.state { request.timeout?.cancel() }
+        self.timeoutTimer?.cancel()
+        self.timeoutTimer = nil
         self.closeLink()
         self.waiting.removeAll()
     }

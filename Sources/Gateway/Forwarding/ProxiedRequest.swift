@@ -26,7 +26,8 @@ final class ProxiedRequest {
     var requestWritten = false
     /// The executor said `Connection: close`: its connection is not used again.
     var executorCloses = false
-    var timeout: Scheduled<Void>?
+    /// When the answer must have begun (the proxy's timeout).
+    var deadline = NIODeadline.uptimeNanoseconds(0)
 
     init(head: HTTPRequest, target: RequestTarget, clientAddress: String) {
         self.id = RequestID.make(incoming: head.headerFields[ForwardedHeaders.xRequestID])

@@ -23,14 +23,22 @@ struct LogLineFormatter {
             let merged = (sortedFields.filter { !ownKeys.contains($0.key) } + own).sorted { $0.key < $1.key }
             return Self.json(merged)
         case .text:
-            var line = "\(timestamp) \(level.rawValue.uppercased()) \(label): \(message)"
+            var line = [UInt8]()
+            line.reserveCapacity(192)
+            line.append(contentsOf: timestamp.utf8)
+            line.append(UInt8(ascii: " "))
+            line.append(contentsOf: level.rawValue.uppercased().utf8)
+            line.append(UInt8(ascii: " "))
+            line.append(contentsOf: label.utf8)
+            line.append(contentsOf: ": ".utf8)
+            line.append(contentsOf: message.utf8)
             for (key, value) in sortedFields {
-                line += " "
-                line += key
-                line += "="
-                line += Self.quoted(value)
+                line.append(UInt8(ascii: " "))
+                line.append(contentsOf: key.utf8)
+                line.append(UInt8(ascii: "="))
+                Self.appendQuoted(value, to: &line)
             }
-            return line
+            return String(decoding: line, as: UTF8.self)
         }
     }
 
@@ -49,9 +57,22 @@ struct LogLineFormatter {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends `value` as `quoted` writes it.
+    static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+        if Self.isPlain(value) {
+            out.append(contentsOf: value.utf8)
+        } else {
+            out.append(contentsOf: Self.quoted(value).utf8)
+        }
+    }
+
+    /// Printable ASCII without space, quote or `=` (most values): written as it is.
+    private static func isPlain(_ value: String) -> Bool {
+        !value.isEmpty && value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x3D }
+    }
+
     static func quoted(_ value: String) -> String {
-        // Printable ASCII without space, quote or `=` (most values): as it is, without walking characters.
-        if !value.isEmpty, value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x3D }) { return value }
+        if Self.isPlain(value) { return value }
         let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }
         guard needsQuotes else { return value }
         let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")

@@ -111,7 +111,7 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(HTTP1ToHTTPServerCodec(secure: self.core.configuration.isTLS))
         try sync.addHandler(HTTPConnectionStateHandler(idleTimeout: .seconds(120), logger: self.core.logger))
-        try sync.addHandler(HTTPProxyHandler(core: self.core))
+        try sync.addHandler(HTTPProxyHandler(core: self.core, requestTimeout: .seconds(Int64(self.core.configuration.executorTimeoutSeconds))))
         let http = try HTTPChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         if case .refuse(let status, let headers, let body, _) = outcome {
             return .refused(http, status: status, headers: headers, body: body)

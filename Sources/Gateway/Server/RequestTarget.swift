@@ -6,9 +6,12 @@ public struct RequestTarget: Sendable, Equatable {
     public var strippedQuery: String?
 
     public init(_ target: String) {
-        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        self.path = String(parts.first ?? "")
-        self.query = parts.count > 1 ? String(parts[1]) : nil
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else {
+            self.path = target
+            return
+        }
+        self.path = String(target[..<mark])
+        self.query = String(target[target.utf8.index(after: mark)...])
         self.strippedQuery = QueryString.removing("token", from: self.query)
     }
 
