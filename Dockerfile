@@ -106,7 +106,8 @@ RUN if [ -e /opt/spin/bin/spin-gateway ]; then \
 USER spin
 
 # ---------------------------------------------------------------------------
-# build: release build with the official Swift image, Swift stdlib linked statically.
+# build: release build with the official Swift image, Swift stdlib linked statically,
+# run-time exclusivity checks off (as `make release` builds; see the Makefile).
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
@@ -117,9 +118,9 @@ COPY Package.swift Package.resolved ./
 COPY Sources ./Sources
 COPY Tests ./Tests
 RUN swift package resolve
-RUN swift build -c release --static-swift-stdlib \
+RUN swift build -c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked \
         --product spin-gateway \
- && swift build -c release --static-swift-stdlib \
+ && swift build -c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked \
         --product spin-executor \
  && mkdir -p /opt/spin/bin /opt/spin/lib \
  && cp "$(swift build -c release --show-bin-path)/spin-gateway" \

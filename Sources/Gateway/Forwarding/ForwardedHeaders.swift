@@ -18,7 +18,8 @@ public enum ForwardedHeaders {
     public static func headers(
         from incoming: HTTPFields, authority: String?, clientAddress: String, scheme: String, requestID: String
     ) -> HTTPHeaders {
-        var out = HTTPHeaders()
+        var out: [(String, String)] = []
+        out.reserveCapacity(incoming.count + 4)
         var priorForwardedFor: [String] = []
         for field in incoming {
             let name = field.name.canonicalName
@@ -28,13 +29,13 @@ public enum ForwardedHeaders {
                 priorForwardedFor.append(field.value)
                 continue
             }
-            out.add(name: field.name.rawName, value: field.value)
+            out.append((field.name.rawName, field.value))
         }
-        out.add(name: "X-Forwarded-For", value: priorForwardedFor.isEmpty ? clientAddress : (priorForwardedFor + [clientAddress]).joined(separator: ", "))
-        out.add(name: "X-Forwarded-Proto", value: scheme)
-        out.add(name: "X-Request-Id", value: requestID)
-        out.add(name: "Host", value: authority ?? "localhost")
-        return out
+        out.append(("X-Forwarded-For", priorForwardedFor.isEmpty ? clientAddress : (priorForwardedFor + [clientAddress]).joined(separator: ", ")))
+        out.append(("X-Forwarded-Proto", scheme))
+        out.append(("X-Request-Id", requestID))
+        out.append(("Host", authority ?? "localhost"))
+        return HTTPHeaders(out)
     }
 
     /// Response headers from the executor that must not be copied to the client.
