@@ -73,6 +73,7 @@ def run(gateway, nginx, kernel_peer) -> dict:
     rounds = 200 if QUICK else 2000
     rows: dict[str, dict] = {}
     kernel = kernel_peer.post_kernel()
+    time.sleep(3)  # the kernel's own start-up (imports) would otherwise load the first run only
     try:
         for repeat in range(1 if QUICK else 2):  # alternate, so that noise hits both
             for peer in (gateway, nginx):
