@@ -122,7 +122,24 @@ final class RelaySession {
     }
 
     private func relayed(_ frame: WebSocketFrame, towards side: RelayHandler.Side) -> WebSocketFrame {
-        WebSocketFrame(fin: frame.fin, opcode: frame.opcode, maskKey: self.mask(towards: side), data: frame.unmaskedData)
+        WebSocketFrame(fin: frame.fin, opcode: frame.opcode, maskKey: self.mask(towards: side), data: Self.payload(of: frame))
+    }
+
+    /// Room for the largest frame header (2 + 8 length + 4 mask bytes).
+    static let headerRoom = 14
+
+    /// The frame's payload, unmasked, in a buffer of its own with room in front for the
+    /// next frame header: NIO's encoder then writes header and payload as one buffer (one
+    /// TLS record, one iovec) instead of two. The decoder's payload is a slice of the
+    /// read buffer with no such room, so this costs one copy of the payload, which
+    /// unmasking a browser's frame made anyway.
+    static func payload(of frame: WebSocketFrame) -> ByteBuffer {
+        var data = ByteBufferAllocator().buffer(capacity: Self.headerRoom + frame.data.readableBytes)
+        data.moveWriterIndex(forwardBy: Self.headerRoom)
+        data.moveReaderIndex(forwardBy: Self.headerRoom)
+        data.writeImmutableBuffer(frame.data)
+        if let key = frame.maskKey { data.webSocketUnmask(key) }
+        return data
     }
 
     private func close(code: WebSocketErrorCode, towards side: RelayHandler.Side) -> WebSocketFrame {
