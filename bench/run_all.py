@@ -92,7 +92,7 @@ def main() -> int:
     bin_dir = Path(os.environ.get("SPIN_BUILD_DIR", ROOT / ".build" / "release"))
     for exe in ("spin-gateway", "spin-executor"):
         if not (bin_dir / exe).exists():
-            sys.exit(f"{bin_dir / exe} is missing: build it first (swift build -c release --static-swift-stdlib, as make bench does)")
+            sys.exit(f"{bin_dir / exe} is missing: build it first (make release, as make bench does)")
     facts = machine_facts(bin_dir)
     log(f"work folder {WORK}; load average {facts['load average at start']}")
     results: dict = {"facts": facts, "quick": QUICK, "scenarios": {}, "load": {}, "argv": sys.argv}
@@ -315,7 +315,8 @@ tests; this page is the record.
 ## How it was measured
 
 - **Peers.** *SPIN runtime*: `spin-gateway` (release build with the Swift standard
-  library and Foundation linked statically, as in the Docker image; TLS, token as the
+  library and Foundation linked statically and Swift's run-time exclusivity checks off,
+  as in the Docker image (`make release`); TLS, token as the
   `spin.token.*` WebSocket subprotocol beside `spin.json`, `Authorization` header for
   HTTP) spawning `spin-executor`; *executor socket*: the same executor reached directly
   on its Unix socket; *Jupyter Server 2 (stock)* with `certfile`/`keyfile` and a token;
@@ -341,7 +342,8 @@ tests; this page is the record.
 - **5** — `wrk -t1 -c16 --latency` with the token header against `GET /api/status`;
   proxy CPU per request = utime + stime of the forwarding processes only (the gateway;
   nginx's master and workers) over wrk's request count — the executor behind both is
-  the same process. WebSocket: a malformed frame that the executor answers itself (`spin_error`), so no
+  the same process, and its CPU per request behind each proxy is shown in brackets; the
+  echo kernel's start-up is over before the first run. WebSocket: a malformed frame that the executor answers itself (`spin_error`), so no
   kernel is in the loop; best of two alternating runs each.
 - **6** — RSS (`VmRSS` from `/proc`) of the servers' own processes: gateway +
   executor for the runtime, the server process for Jupyter Server / Kernel Gateway.
