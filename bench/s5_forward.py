@@ -1,6 +1,7 @@
 """Scenario 5: gateway forwarding vs nginx as TLS terminator, both in front of
 the same executor Unix socket with the same certificate and an
-Authorization-header check.
+Authorization-header check. Three alternating repeats; the verdicts use the median of
+the per-repeat ratios (each run against the other peer's run next to it).
 
 HTTP: wrk, keep-alive, GET /api/status with the token header.
 WebSocket: frames the executor answers itself (a malformed message gets a
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import statistics
 import subprocess
 import time
 
@@ -75,7 +77,7 @@ def run(gateway, nginx, kernel_peer) -> dict:
     kernel = kernel_peer.post_kernel()
     time.sleep(3)  # the kernel's own start-up (imports) would otherwise load the first run only
     try:
-        for repeat in range(1 if QUICK else 2):  # alternate, so that noise hits both
+        for repeat in range(1 if QUICK else 3):  # alternate, so that noise hits both
             for peer in (gateway, nginx):
                 log(f"scenario 5: wrk {seconds}s against {peer.label}")
                 r = _wrk(peer, seconds, connections=16, threads=1, executor=gateway.executor_pid())
@@ -100,4 +102,18 @@ def run(gateway, nginx, kernel_peer) -> dict:
             "ws1_p50": best(row["ws1"], "p50", min), "ws1_p99": best(row["ws1"], "p99", min),
             "runs": row,
         }
+    labels = list(rows)
+    if len(labels) == 2:
+        summary[labels[0]]["paired"] = paired_ratios(rows[labels[0]], rows[labels[1]])
     return {"path": PATH, "seconds": seconds, "rows": summary}
+
+
+def paired_ratios(mine: dict, theirs: dict) -> dict:
+    """Each repeat's ratio against the peer's run right after it, and their medians. On
+    a shared machine the load moves between repeats; a run and its neighbour share it."""
+    def pairs(kind, key):
+        return [a[key] / b[key] for a, b in zip(mine[kind], theirs[kind]) if b[key]]
+
+    out = {"http_rps": pairs("http", "rps"), "http_p99": pairs("http", "p99"),
+           "ws_per_s": pairs("ws", "per_s"), "ws_p99": pairs("ws", "p99")}
+    return {key: {"each": values, "median": statistics.median(values) if values else float("nan")} for key, values in out.items()}
