@@ -40,6 +40,12 @@ def read_response_head(rfile):
     return int(status_line.split()[1]), headers, None
 
 
+def exchange(sock, rfile, data):
+    """Sends `data` (one request) and reads its response."""
+    sock.sendall(data)
+    return read_response(rfile)
+
+
 def read_response(rfile, head_request=False):
     """(status, headers with lower-case names, body) of one response, framing honoured."""
     status, headers, _ = read_response_head(rfile)
@@ -82,8 +88,7 @@ def test_one_browser_connection_reuses_one_executor_connection(gateway):
 
 def test_connection_close_is_honoured(gateway):
     sock, rfile = connect(gateway)
-    sock.sendall(request("/echo/bye", gateway.token, extra="Connection: close"))
-    status, headers, body = read_response(rfile)
+    status, headers, body = exchange(sock, rfile, request("/echo/bye", gateway.token, extra="Connection: close"))
     assert status == 200 and json.loads(body)["path"] == "/echo/bye"
     assert headers.get("connection") == "close"
     assert rfile.read() == b""  # closed by the gateway
@@ -183,8 +188,7 @@ def test_an_early_answer_during_an_upload_leaves_the_connection_usable(gateway):
     assert status == 409 and json.loads(body)["answered"] == "before reading the body"
     sender.join(30)
     assert not sender.is_alive(), "the gateway stopped reading the rest of the body"
-    sock.sendall(request("/echo/after-early", gateway.token))
-    status, _, body = read_response(rfile)
+    status, _, body = exchange(sock, rfile, request("/echo/after-early", gateway.token))
     assert status == 200 and json.loads(body)["path"] == "/echo/after-early"
     sock.close()
 
@@ -209,17 +213,13 @@ def test_an_answer_that_does_not_begin_in_time_gets_504_and_the_connection_goes_
     with sock:
         started = time.monotonic()
         while time.monotonic() - started < 1.5:
-            sock.sendall(request("/echo/x", token=gateway.token))
-            assert read_response(rfile)[0] == 200
+            assert exchange(sock, rfile, request("/echo/x", token=gateway.token))[0] == 200
             time.sleep(0.1)
         sent = time.monotonic()
-        sock.sendall(request("/slow?s=4", token=gateway.token))
-        status, headers, body = read_response(rfile)
+        status, headers, body = exchange(sock, rfile, request("/slow?s=4", token=gateway.token))
         assert status == 504, body
         assert json.loads(body)["error"]["code"] == "executor_timeout"
         assert time.monotonic() - sent < 3.5
-        sock.sendall(request("/echo/x", token=gateway.token))
-        assert read_response(rfile)[0] == 200
-        sock.sendall(request("/stream?n=3&delay=0.6", token=gateway.token))
-        status, _, body = read_response(rfile)
+        assert exchange(sock, rfile, request("/echo/x", token=gateway.token))[0] == 200
+        status, _, body = exchange(sock, rfile, request("/stream?n=3&delay=0.6", token=gateway.token))
         assert status == 200 and body.count(b"\n") >= 3, body

@@ -41,7 +41,7 @@ public struct Credentials: Sendable {
         let bytes = value.utf8
         let start = Self.skipBlanks(bytes, from: bytes.startIndex)
         guard let space = bytes[start...].firstIndex(of: UInt8(ascii: " ")),
-            Self.isScheme(bytes[start..<space], "token") || Self.isScheme(bytes[start..<space], "bearer")
+            Self.isScheme(bytes[start..<space], "token".utf8) || Self.isScheme(bytes[start..<space], "bearer".utf8)
         else { return nil }
         let tokenStart = Self.skipBlanks(bytes, from: space)
         var tokenEnd = bytes.endIndex
@@ -58,8 +58,7 @@ public struct Credentials: Sendable {
     }
 
     /// ASCII case-insensitive comparison with a lowercase scheme name.
-    private static func isScheme(_ bytes: Substring.UTF8View, _ name: StaticString) -> Bool {
-        guard bytes.count == name.utf8CodeUnitCount else { return false }
-        return zip(bytes, UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)).allSatisfy { $0 | 0x20 == $1 }
+    private static func isScheme(_ bytes: Substring.UTF8View, _ name: String.UTF8View) -> Bool {
+        bytes.elementsEqual(name) { $0 | 0x20 == $1 }
     }
 }

@@ -39,8 +39,9 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Parts for the executor while its connection is being dialed.
     var toExecutor: [HTTPClientRequestPart] = []
     var executorNeedsFlush = false
-    /// The one timer of the connection's 300 s answer timeout, due at the deadline of the
-    /// request that was current when it was set (it moves on to later requests' deadlines).
+    /// The one timer of the connection's answer timeout (`SPIN_EXECUTOR_TIMEOUT`), due at the
+    /// deadline of the request that was current when it was set (it moves on to later
+    /// requests' deadlines).
     var timeoutTimer: Scheduled<Void>?
     private lazy var clientAddress = self.context?.channel.clientAddress ?? "unknown"
 

@@ -13,14 +13,16 @@ struct LogLineFormatter {
         self.format(level: level, label: label, message: message, sortedFields: fields.sorted { $0.key < $1.key }, date: date)
     }
 
+    /// The keys a JSON line sets itself; fields of the same names give way.
+    private static let ownKeys: Set<String> = ["level", "logger", "msg", "ts"]
+
     /// `sortedFields` in key order, each key once (the access line's fields are made so).
     func format(level: Logger.Level, label: String, message: String, sortedFields: [(key: String, value: String)], date: Date = Date()) -> String {
         let timestamp = ISOTimestamp.string(secondsSince1970: date.timeIntervalSince1970, fractionDigits: 3)
         switch self.format {
         case .json:
             let own: [(key: String, value: String)] = [("level", level.rawValue), ("logger", label), ("msg", message), ("ts", timestamp)]
-            let ownKeys: Set<String> = ["level", "logger", "msg", "ts"]
-            let merged = (sortedFields.filter { !ownKeys.contains($0.key) } + own).sorted { $0.key < $1.key }
+            let merged = (sortedFields.filter { !Self.ownKeys.contains($0.key) } + own).sorted { $0.key < $1.key }
             return Self.json(merged)
         case .text:
             var line = [UInt8]()
