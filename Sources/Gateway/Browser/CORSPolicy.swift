@@ -11,15 +11,19 @@ public struct CORSPolicy: Sendable {
         self.origins = origins
     }
 
-    /// Headers for an ordinary (non-preflight) response; empty when there is no allowed `Origin`.
+    /// Headers for an ordinary (non-preflight) response: `Vary: Origin`, and the CORS
+    /// headers when the `Origin` is allowed.
     public func responseHeaders(origin: String?) -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.vary] = "Origin"
-        guard let origin, self.origins.allows(origin) else { return fields }
-        fields[.accessControlAllowOrigin] = origin
-        fields[.accessControlExposeHeaders] = "X-Request-Id, Retry-After, WWW-Authenticate"
-        return fields
+        HTTPFields(self.responsePairs(origin: origin).map { HTTPField(name: $0.name, value: $0.value) })
     }
+
+    /// `responseHeaders(origin:)` as name–value pairs (the proxy writes them in NIO's types).
+    func responsePairs(origin: String?) -> [(name: HTTPField.Name, value: String)] {
+        guard let origin, self.origins.allows(origin) else { return [(.vary, "Origin")] }
+        return [(.vary, "Origin"), (.accessControlAllowOrigin, origin), (.accessControlExposeHeaders, Self.exposedHeaders)]
+    }
+
+    static let exposedHeaders = "X-Request-Id, Retry-After, WWW-Authenticate"
 
     /// The answer to an `OPTIONS` preflight: status and headers.
     public func preflight(origin: String?, requestedHeaders: String?, privateNetwork: Bool) -> (HTTPResponse.Status, HTTPFields) {

@@ -106,7 +106,9 @@ final class ExecutorLinkHandler: ChannelDuplexHandler, RemovableChannelHandler {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    try sync.addHTTPClientHandlers()
+                    // No second header check: the browser's headers were parsed by NIO's
+                    // decoder and the gateway's own values are plain tokens and addresses.
+                    try sync.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try sync.addHandler(handler.value)
                 }
             }

@@ -1,31 +1,28 @@
-import HTTPTypes
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
 
 /// The executor side of the proxy: the request out over the connection's executor link,
 /// the answer back as it arrives, and what happens when the executor fails or is slow.
 extension HTTPProxyHandler: ExecutorLinkDelegate {
-    func forward(_ request: ProxiedRequest, head: HTTPRequest) {
+    func forward(_ request: ProxiedRequest, head: HTTPRequestHead) {
         let limit = self.core.configuration.maxBodyBytes
-        if let length = head.headerFields[.contentLength].flatMap(Int.init), length > limit {
+        let length = head.headers.first(name: "Content-Length")
+        if let length, let bytes = Int(length), bytes > limit {
             self.answer(request, with: .bodyTooLarge(limit: limit), closeConnection: true)
             return
         }
         var headers = ForwardedHeaders.headers(
-            from: head.headerFields, authority: head.authority, clientAddress: request.clientAddress,
+            from: head.headers, authority: head.headers.first(name: "Host"), clientAddress: request.clientAddress,
             scheme: self.core.scheme, requestID: request.id
         )
-        if let length = head.headerFields[.contentLength] {
+        if let length {
             headers.add(name: "Content-Length", value: length)
-        } else if head.headerFields[.transferEncoding] != nil {
+        } else if head.headers.contains(name: "Transfer-Encoding") {
             headers.add(name: "Transfer-Encoding", value: "chunked")
         }
-        let outbound = HTTPRequestHead(
-            version: .http1_1, method: HTTPMethod(rawValue: head.method.rawValue), uri: request.target.forwardedTarget, headers: headers
-        )
+        let outbound = HTTPRequestHead(version: .http1_1, method: head.method, uri: request.target.forwardedTarget, headers: headers)
         request.forwarding = true
-        request.deadline = .now() + self.requestTimeout
+        request.deadline = self.now + self.requestTimeout
         if self.timeoutTimer == nil { self.setTimeoutTimer(at: request.deadline) }
         self.sendToExecutor(.head(outbound))
     }
@@ -97,7 +94,7 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
             // requests whose answer has not begun).
             context.write(Self.wrapOutboundOut(.head(request.browserHead(for: response, cors: self.core.cors))), promise: nil)
         case .body(let chunk):
-            context.write(Self.wrapOutboundOut(.body(chunk)), promise: nil)
+            context.write(Self.wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
         case .end:
             // An answer that came before the whole request went out (the executor may not
             // have read all of the body) leaves the connection unfit for another request.
@@ -137,7 +134,7 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
     /// otherwise the timer waits for the deadline of the request now waiting, if any.
     private func checkTimeout() {
         guard case .own(let request) = self.state, request.forwarding, !request.responseStarted, !request.responseEnded else { return }
-        if request.deadline <= .now() {
+        if request.deadline <= self.now {
             self.failForwarding(request, with: .executorTimeout(), closeConnection: !request.requestEnded)
         } else {
             self.setTimeoutTimer(at: request.deadline)

@@ -1,7 +1,5 @@
-import HTTPTypes
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
 
 /// Answers the gateway's API requests at the channel level, on the connection's event loop:
 /// authenticated requests go to the executor over this connection's own executor link,
@@ -9,15 +7,17 @@ import NIOHTTPTypes
 ///
 /// The open routes (health, readiness, console), CORS preflights, `GET /metrics`, upgrade
 /// attempts that reached HTTP and malformed targets pass on to the Hummingbird responder.
-/// The handler sits after `HTTPConnectionStateHandler`, which therefore still sees every
-/// request and answer and keeps the idle timeout and graceful shutdown for both paths.
+/// The handler sits in front of the conversion to swift-http-types, so proxied requests
+/// stay in NIO's HTTP/1 types end to end; it sees every request and answer, so it keeps
+/// the connection's idle timeout and holds a graceful shutdown until its own answer is out
+/// (`HTTPProxyHandler+Connection.swift`).
 /// Requests are answered one at a time: a request that arrives while another is being
 /// answered waits (and the connection is not read) until that answer has ended.
 final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     enum State {
         case idle
@@ -28,10 +28,11 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     let core: GatewayCore
     let requestTimeout: TimeAmount
+    let idleTimeout: TimeAmount
     var state = State.idle
     var context: ChannelHandlerContext?
     /// Parts of a request that came while the previous answer was still going out.
-    private var waiting = CircularBuffer<HTTPRequestPart>()
+    var waiting = CircularBuffer<HTTPServerRequestPart>()
     private var readHeld = false
     private var inputClosedHeld = false
     var link: ExecutorLinkHandler?
@@ -44,22 +45,35 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// requests' deadlines).
     var timeoutTimer: Scheduled<Void>?
     private lazy var clientAddress = self.context?.channel.clientAddress ?? "unknown"
+    /// The idle timer, and when the connection last read or finished an answer.
+    var idleTimer: Scheduled<Void>?
+    var lastActive = NIODeadline.now()
+    /// A request's head has been read and its end not yet.
+    var requestBeingRead = false
+    /// A graceful shutdown waits for this handler's answer; the connection closes after it.
+    var quiescing = false
 
-    init(core: GatewayCore, requestTimeout: TimeAmount) {
+    init(core: GatewayCore, requestTimeout: TimeAmount, idleTimeout: TimeAmount = .seconds(120)) {
         self.core = core
         self.requestTimeout = requestTimeout
+        self.idleTimeout = idleTimeout
     }
 
     /// Whether the responder must answer this request instead of the proxy.
-    static func passesOn(_ head: HTTPRequest, target: RequestTarget) -> Bool {
-        let method = head.method.rawValue
-        return !target.isValid || head.headerFields[.upgrade] != nil || head.method == .options
-            || AccessPolicy.isOpen(method: method, path: target.path)
-            || (head.method == .get && target.path == "/metrics")
+    static func passesOn(_ head: HTTPRequestHead, target: RequestTarget) -> Bool {
+        !target.isValid || head.method == .OPTIONS || head.headers.contains(name: "Upgrade")
+            || AccessPolicy.isOpen(method: head.method.rawValue, path: target.path)
+            || (head.method == .GET && target.path == "/metrics")
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if context.channel.isActive { self.startIdleTimer() }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.startIdleTimer()
+        context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -74,6 +88,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = Self.unwrapInboundIn(data)
+        self.lastActive = self.now
         if !self.waiting.isEmpty {
             self.waiting.append(part)
             return
@@ -100,11 +115,12 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.inputClosedHeld = true
             return
         }
+        if event is ChannelShouldQuiesceEvent, self.holdsQuiesce() { return }
         context.fireUserInboundEventTriggered(event)
     }
 
     /// Nothing of this handler's own is in flight or waiting.
-    private var isDone: Bool {
+    var isDone: Bool {
         if case .own = self.state { return false }
         return self.waiting.isEmpty
     }
@@ -126,6 +142,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
         if case .end = Self.unwrapOutboundIn(data), case .passing = self.state {
             self.state = .idle
+            self.lastActive = self.now
             self.scheduleWaiting()
         }
     }
@@ -154,10 +171,15 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Requests
 
-    private func process(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func process(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
+        case .head: self.requestBeingRead = true
+        case .end: self.requestBeingRead = false
+        case .body: break
+        }
         switch (self.state, part) {
         case (.idle, .head(let head)):
-            let target = RequestTarget(head.path ?? "")
+            let target = RequestTarget(head.uri)
             if Self.passesOn(head, target: target) {
                 self.state = .passing
                 context.fireChannelRead(Self.wrapInboundOut(part))
@@ -179,9 +201,9 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func begin(_ request: ProxiedRequest, head: HTTPRequest) {
+    private func begin(_ request: ProxiedRequest, head: HTTPRequestHead) {
         let subject = AccessPolicy.Subject(
-            method: head.method.rawValue, target: request.target, headers: head.headerFields, clientAddress: request.clientAddress
+            method: request.method, target: request.target, headers: head.headers, clientAddress: request.clientAddress
         )
         let decision = self.core.access.decide(subject)
         self.core.noteDecision(decision)
@@ -227,6 +249,10 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard case .own(let current) = self.state, current === request else { return }
         self.state = .idle
         if request.closing { return }
+        if self.quiescing {
+            self.context?.close(promise: nil)
+            return
+        }
         self.scheduleWaiting()
         self.releaseInputClosed()
     }
@@ -238,7 +264,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         request.status = error.status.code
         request.responseStarted = true
         context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
-        context.write(Self.wrapOutboundOut(.body(body)), promise: nil)
+        context.write(Self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         self.endAnswer(request, close: closeConnection || request.closeWhenDone)
         if error.status.code >= 500 {
             self.core.logger.warning("Executor request failed", metadata: ["error.code": "\(error.code)", "request.id": "\(request.id)"])
@@ -249,9 +275,10 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func endAnswer(_ request: ProxiedRequest, close: Bool) {
         guard let context = self.context else { return }
         request.responseEnded = true
+        self.lastActive = self.now
         request.record(self.core)
         let written = context.writeAndFlush(Self.wrapOutboundOut(.end(nil)))
-        if close {
+        if close || self.quiescing {
             request.closing = true
             let channel = context.channel
             written.whenComplete { _ in channel.close(promise: nil) }
@@ -296,6 +323,8 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func tearDown() {
         self.timeoutTimer?.cancel()
         self.timeoutTimer = nil
+        self.idleTimer?.cancel()
+        self.idleTimer = nil
         self.closeLink()
         self.waiting.removeAll()
     }

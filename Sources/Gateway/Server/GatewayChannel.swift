@@ -109,9 +109,10 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
 
     private func notUpgraded(_ channel: any Channel, outcome: WebSocketGate.Outcome?, requestedUpgrade: Bool) throws -> Negotiated {
         let sync = channel.pipeline.syncOperations
-        try sync.addHandler(HTTP1ToHTTPServerCodec(secure: self.core.configuration.isTLS))
-        try sync.addHandler(HTTPConnectionStateHandler(idleTimeout: .seconds(120), logger: self.core.logger))
+        // The proxy comes first, in NIO's HTTP/1 types; it keeps the idle timeout for both paths.
         try sync.addHandler(HTTPProxyHandler(core: self.core, requestTimeout: .seconds(Int64(self.core.configuration.executorTimeoutSeconds))))
+        try sync.addHandler(HTTP1ToHTTPServerCodec(secure: self.core.configuration.isTLS))
+        try sync.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: self.core.logger))
         let http = try HTTPChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         if case .refuse(let status, let headers, let body, _) = outcome {
             return .refused(http, status: status, headers: headers, body: body)

@@ -44,12 +44,8 @@ struct WebSocketGate: Sendable {
     }
 
     private func dial(_ head: HTTPRequestHead, target: RequestTarget, offered: WebSocketSubprotocols, requestID: String, clientAddress: String, eventLoop: any EventLoop, logger: Logger) async -> Outcome {
-        var fields = HTTPFields()
-        for header in head.headers {
-            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
-        }
         var headers = ForwardedHeaders.headers(
-            from: fields, authority: head.headers.first(name: "Host"), clientAddress: clientAddress, scheme: self.core.scheme, requestID: requestID
+            from: head.headers, authority: head.headers.first(name: "Host"), clientAddress: clientAddress, scheme: self.core.scheme, requestID: requestID
         )
         if let protocols = offered.forwardedHeaderValue { headers.add(name: "Sec-WebSocket-Protocol", value: protocols) }
         do {

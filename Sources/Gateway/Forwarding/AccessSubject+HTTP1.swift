@@ -1,0 +1,19 @@
+import NIOHTTP1
+
+extension AccessPolicy.Subject {
+    /// What the access policy looks at in a request head in NIO's HTTP/1 types.
+    init(method: String, target: RequestTarget, headers: HTTPHeaders, clientAddress: String) {
+        self.init(
+            method: method,
+            path: target.path,
+            origin: headers.first(name: "Origin"),
+            isUpgrade: headers.contains(name: "Upgrade"),
+            clientAddress: clientAddress,
+            credentials: Credentials(
+                authorization: headers["Authorization"],
+                query: target.query,
+                subprotocols: WebSocketSubprotocols(headerValues: headers["Sec-WebSocket-Protocol"])
+            )
+        )
+    }
+}
