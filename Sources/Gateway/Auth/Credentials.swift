@@ -35,30 +35,37 @@ public struct Credentials: Sendable {
     }
 
     /// `Authorization: token T` or `Authorization: Bearer T` (scheme case-insensitive;
-    /// spaces and tabs around the parts ignored). Read as bytes: every API request and
-    /// every forwarded header set asks.
+    /// spaces and tabs around the parts ignored). Read as bytes in place: every API
+    /// request and every forwarded header set asks.
     public static func token(fromAuthorization value: String) -> String? {
-        let bytes = value.utf8
-        let start = Self.skipBlanks(bytes, from: bytes.startIndex)
-        guard let space = bytes[start...].firstIndex(of: UInt8(ascii: " ")),
-            Self.isScheme(bytes[start..<space], "token".utf8) || Self.isScheme(bytes[start..<space], "bearer".utf8)
-        else { return nil }
-        let tokenStart = Self.skipBlanks(bytes, from: space)
-        var tokenEnd = bytes.endIndex
-        while tokenEnd > tokenStart, Self.isBlank(bytes[bytes.index(before: tokenEnd)]) { bytes.formIndex(before: &tokenEnd) }
-        return tokenStart < tokenEnd ? String(value[tokenStart..<tokenEnd]) : nil
+        let utf8 = value.utf8
+        let found = utf8.withContiguousStorageIfAvailable(Self.tokenRange) ?? Array(utf8).withUnsafeBufferPointer(Self.tokenRange)
+        guard let range = found else { return nil }
+        let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+        let end = utf8.index(utf8.startIndex, offsetBy: range.upperBound)
+        return String(value[start..<end])
+    }
+
+    /// The token's byte range: blanks, a scheme up to the first space, blanks, the token.
+    private static func tokenRange(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        var index = 0
+        while index < bytes.count, Self.isBlank(bytes[index]) { index += 1 }
+        let schemeStart = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: " ") { index += 1 }
+        guard index < bytes.count else { return nil }
+        let scheme = UnsafeBufferPointer(rebasing: bytes[schemeStart..<index])
+        guard Self.isScheme(scheme, "token") || Self.isScheme(scheme, "bearer") else { return nil }
+        while index < bytes.count, Self.isBlank(bytes[index]) { index += 1 }
+        var end = bytes.count
+        while end > index, Self.isBlank(bytes[end - 1]) { end -= 1 }
+        return index < end ? index..<end : nil
     }
 
     private static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
 
-    private static func skipBlanks(_ bytes: String.UTF8View, from index: String.Index) -> String.Index {
-        var index = index
-        while index < bytes.endIndex, Self.isBlank(bytes[index]) { bytes.formIndex(after: &index) }
-        return index
-    }
-
-    /// ASCII case-insensitive comparison with a lowercase scheme name.
-    private static func isScheme(_ bytes: Substring.UTF8View, _ name: String.UTF8View) -> Bool {
-        bytes.elementsEqual(name) { $0 | 0x20 == $1 }
+    /// ASCII case-insensitive comparison with a lowercase scheme name (letters only, so
+    /// setting the case bit matches exactly the two cases of each letter).
+    private static func isScheme(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String) -> Bool {
+        bytes.count == name.utf8.count && bytes.elementsEqual(name.utf8) { $0 | 0x20 == $1 }
     }
 }

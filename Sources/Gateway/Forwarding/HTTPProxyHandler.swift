@@ -45,6 +45,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// requests' deadlines).
     var timeoutTimer: Scheduled<Void>?
     private lazy var clientAddress = self.context?.channel.clientAddress ?? "unknown"
+    private var requestIDs = RequestIDSource()
     /// The idle timer, and when the connection last read or finished an answer.
     var idleTimer: Scheduled<Void>?
     var lastActive = NIODeadline.now()
@@ -184,7 +185,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 self.state = .passing
                 context.fireChannelRead(Self.wrapInboundOut(part))
             } else {
-                let request = ProxiedRequest(head: head, target: target, clientAddress: self.clientAddress)
+                let request = ProxiedRequest(head: head, target: target, clientAddress: self.clientAddress, ids: &self.requestIDs)
                 self.state = .own(request)
                 self.begin(request, head: head)
             }

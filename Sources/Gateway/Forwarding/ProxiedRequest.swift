@@ -29,8 +29,8 @@ final class ProxiedRequest {
     /// When the answer must have begun (the proxy's timeout).
     var deadline = NIODeadline.uptimeNanoseconds(0)
 
-    init(head: HTTPRequestHead, target: RequestTarget, clientAddress: String) {
-        self.id = RequestID.make(incoming: head.headers.first(name: "X-Request-Id"))
+    init(head: HTTPRequestHead, target: RequestTarget, clientAddress: String, ids: inout RequestIDSource) {
+        self.id = RequestID.make(incoming: head.headers.first(name: "X-Request-Id"), using: &ids)
         self.method = head.method.rawValue
         self.target = target
         self.origin = head.headers.first(name: "Origin")

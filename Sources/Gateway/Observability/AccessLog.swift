@@ -28,7 +28,8 @@ struct AccessLog: Sendable {
             ("http.method", self.redactor.redact(method)), ("http.status", String(status)),
             ("http.target", self.redactor.redact(target)), ("request.id", self.redactor.redact(requestID)),
         ]
-        let line = LogLineFormatter(format: self.format).format(level: .info, label: Self.label, message: "request", sortedFields: fields)
-        self.sink.write(line + "\n")
+        var line = LogLineFormatter(format: self.format).line(level: .info, label: Self.label, message: "request", sortedFields: fields)
+        line.append(UInt8(ascii: "\n"))
+        self.sink.writeBytes(line)
     }
 }

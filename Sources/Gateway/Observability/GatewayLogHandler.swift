@@ -37,20 +37,27 @@ public struct GatewayLogHandler: LogHandler {
 /// Where log lines go; a test can collect them.
 public struct LogSink: Sendable {
     public let write: @Sendable (String) -> Void
+    /// A line already in bytes (the access log's); by default passed to `write`.
+    let writeBytes: @Sendable ([UInt8]) -> Void
 
     public init(write: @escaping @Sendable (String) -> Void) {
         self.write = write
+        self.writeBytes = { write(String(decoding: $0, as: UTF8.self)) }
     }
 
-    public static let standardOutput = LogSink { line in
-        var bytes = Array(line.utf8)
+    private init(bytes: @escaping @Sendable ([UInt8]) -> Void) {
+        self.write = { bytes(Array($0.utf8)) }
+        self.writeBytes = bytes
+    }
+
+    public static let standardOutput = LogSink(bytes: { bytes in
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { raw in
+            let written = bytes.withUnsafeBytes { raw in
                 Foundation.write(1, raw.baseAddress! + offset, raw.count - offset)
             }
             if written <= 0 { return }
             offset += written
         }
-    }
+    })
 }

@@ -18,18 +18,23 @@ struct LogLineFormatter {
 
     /// `sortedFields` in key order, each key once (the access line's fields are made so).
     func format(level: Logger.Level, label: String, message: String, sortedFields: [(key: String, value: String)], date: Date = Date()) -> String {
+        String(decoding: self.line(level: level, label: label, message: message, sortedFields: sortedFields, date: date), as: UTF8.self)
+    }
+
+    /// The line's bytes, without its newline.
+    func line(level: Logger.Level, label: String, message: String, sortedFields: [(key: String, value: String)], date: Date = Date()) -> [UInt8] {
         let timestamp = ISOTimestamp.string(secondsSince1970: date.timeIntervalSince1970, fractionDigits: 3)
         switch self.format {
         case .json:
             let own: [(key: String, value: String)] = [("level", level.rawValue), ("logger", label), ("msg", message), ("ts", timestamp)]
             let merged = (sortedFields.filter { !Self.ownKeys.contains($0.key) } + own).sorted { $0.key < $1.key }
-            return Self.json(merged)
+            return Self.jsonBytes(merged)
         case .text:
             var line = [UInt8]()
             line.reserveCapacity(192)
             line.append(contentsOf: timestamp.utf8)
             line.append(UInt8(ascii: " "))
-            line.append(contentsOf: level.rawValue.uppercased().utf8)
+            line.append(contentsOf: Self.upper(level).utf8)
             line.append(UInt8(ascii: " "))
             line.append(contentsOf: label.utf8)
             line.append(contentsOf: ": ".utf8)
@@ -40,13 +45,29 @@ struct LogLineFormatter {
                 line.append(UInt8(ascii: "="))
                 Self.appendQuoted(value, to: &line)
             }
-            return String(decoding: line, as: UTF8.self)
+            return line
+        }
+    }
+
+    private static func upper(_ level: Logger.Level) -> String {
+        switch level {
+        case .trace: "TRACE"
+        case .debug: "DEBUG"
+        case .info: "INFO"
+        case .notice: "NOTICE"
+        case .warning: "WARNING"
+        case .error: "ERROR"
+        case .critical: "CRITICAL"
         }
     }
 
     /// A JSON object of `members` in their order, as `JSONEncoder` with `.sortedKeys,
     /// .withoutEscapingSlashes` writes sorted ones.
     static func json(_ members: [(key: String, value: String)]) -> String {
+        String(decoding: Self.jsonBytes(members), as: UTF8.self)
+    }
+
+    private static func jsonBytes(_ members: [(key: String, value: String)]) -> [UInt8] {
         var out = [UInt8]()
         out.append(UInt8(ascii: "{"))
         for (index, member) in members.enumerated() {
@@ -56,7 +77,7 @@ struct LogLineFormatter {
             JSONCoding.appendQuoted(member.value, to: &out)
         }
         out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Appends `value` as `quoted` writes it.

@@ -24,15 +24,12 @@ public struct RequestTarget: Sendable, Equatable {
 }
 
 enum RequestID {
-    /// Keeps a well-formed incoming `X-Request-Id`, else makes a new one.
-    static func make(incoming: String?) -> String {
-        if let incoming, (8...64).contains(incoming.count),
-            incoming.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) })
-        {
+    /// Keeps a well-formed incoming `X-Request-Id` (8–64 of `A-Z a-z 0-9 - _ .`), else
+    /// makes a new one of 32 hex digits from `generator`.
+    static func make<G: RandomNumberGenerator>(incoming: String?, using generator: inout G) -> String {
+        if let incoming, (8...64).contains(incoming.utf8.count), incoming.utf8.allSatisfy(Self.isAllowed) {
             return incoming
         }
-        // Two 64-bit draws (one getrandom each), not sixteen.
-        var generator = SystemRandomNumberGenerator()
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(32)
@@ -45,5 +42,41 @@ enum RequestID {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// With the system's generator (two `getrandom` calls).
+    static func make(incoming: String?) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Self.make(incoming: incoming, using: &generator)
+    }
+
+    private static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+        }
+    }
+}
+
+/// A connection's source of request ids: SplitMix64 seeded once from the system's
+/// generator, so a request costs no system call. Ids only need to be unique (each
+/// generator's outputs are distinct for 2^64 draws; seeds differ per connection), not
+/// unpredictable: they grant nothing.
+struct RequestIDSource: RandomNumberGenerator {
+    private var state: UInt64
+
+    init() {
+        var system = SystemRandomNumberGenerator()
+        self.state = system.next()
+    }
+
+    mutating func next() -> UInt64 {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
