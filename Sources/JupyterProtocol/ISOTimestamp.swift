@@ -12,6 +12,14 @@ import Darwin
 /// digit: message dates and log lines are made often enough that a formatter shows.
 public enum ISOTimestamp {
     public static func string(secondsSince1970 seconds: Double, fractionDigits: Int) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(21 + fractionDigits)
+        Self.append(secondsSince1970: seconds, fractionDigits: fractionDigits, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the timestamp's bytes to `out` (a log line being built).
+    public static func append(secondsSince1970 seconds: Double, fractionDigits: Int, to out: inout [UInt8]) {
         var scale = 1
         for _ in 0..<fractionDigits { scale *= 10 }
         var whole = time_t(seconds.rounded(.down))
@@ -22,8 +30,6 @@ public enum ISOTimestamp {
         }
         var parts = tm()
         gmtime_r(&whole, &parts)
-        var out = [UInt8]()
-        out.reserveCapacity(21 + fractionDigits)
         append(Int(parts.tm_year) + 1900, width: 4, separator: "-", to: &out)
         append(Int(parts.tm_mon) + 1, width: 2, separator: "-", to: &out)
         append(Int(parts.tm_mday), width: 2, separator: "T", to: &out)
@@ -35,7 +41,6 @@ public enum ISOTimestamp {
         } else {
             append(Int(parts.tm_sec), width: 2, separator: "Z", to: &out)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// `value` in `width` decimal digits (zero-padded), then `separator`.

@@ -115,4 +115,30 @@ import Testing
         #expect(!channel.isActive)
         #expect(behind.heads.isEmpty)
     }
+
+    @Test func aParseErrorBetweenAnswersGetsA400AndCloses() throws {
+        let loop = EmbeddedEventLoop()
+        let (channel, _) = try Self.channel(loop)
+        channel.pipeline.fireErrorCaught(HTTPParserError.invalidCharactersUsed)
+        guard case .head(let head) = try channel.readOutbound(as: HTTPServerResponsePart.self) else {
+            Issue.record("no 400 head")
+            return
+        }
+        #expect(head.status == .badRequest)
+        #expect(head.headers["Connection"] == ["close"])
+        #expect(!channel.isActive)
+    }
+
+    /// An answer under way is not interrupted by a 400 (the connection just closes).
+    @Test func aParseErrorDuringAnAnswerOnlyCloses() throws {
+        let loop = EmbeddedEventLoop()
+        let (channel, _) = try Self.channel(loop)
+        try channel.writeInbound(Self.head(.GET, "/healthz"))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        try channel.writeOutbound(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok)))
+        _ = try channel.readOutbound(as: HTTPServerResponsePart.self)
+        channel.pipeline.fireErrorCaught(HTTPParserError.invalidCharactersUsed)
+        #expect(try channel.readOutbound(as: HTTPServerResponsePart.self) == nil)
+        #expect(!channel.isActive)
+    }
 }

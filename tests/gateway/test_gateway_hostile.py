@@ -43,6 +43,38 @@ def test_garbage_request_line(gateway):
     assert gateway.get("/healthz").status_code == 200
 
 
+def read_one_answer(sock):
+    """One HTTP/1.1 answer with a Content-Length body, read from a raw socket."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, data
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:"))
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        assert chunk, data
+        body += chunk
+    return head
+
+
+def test_garbage_after_an_answered_request_gets_400_and_the_connection_closes(gateway):
+    # The first request is answered by the proxy (forwarded) or by the gateway's own
+    # routes; the broken one after it, on the same connection, gets NIO's plain 400.
+    for first in (f"GET /api/kernelspecs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {gateway.token}\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"):
+        with socket.create_connection(("127.0.0.1", gateway.port), timeout=30) as sock:
+            sock.sendall(first.encode())
+            assert read_one_answer(sock).startswith(b"HTTP/1.1 200")
+            sock.sendall(b"BROKEN\x00 REQUEST\r\n\r\n")
+            rest = b""
+            while chunk := sock.recv(65536):
+                rest += chunk
+            assert rest.startswith(b"HTTP/1.1 400"), rest[:200]
+            assert b"connection: close" in rest.lower()
+    assert gateway.get("/healthz").status_code == 200
+
+
 def test_malformed_upgrades(gateway):
     auth = f"Authorization: Bearer {gateway.token}\r\n".encode()
     no_key = b"GET /api/kernels/k1/channels HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n" + auth + b"\r\n"

@@ -53,6 +53,8 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var requestBeingRead = false
     /// A graceful shutdown waits for this handler's answer; the connection closes after it.
     var quiescing = false
+    /// The responder has begun an answer and not ended it.
+    private var passedAnswerOpen = false
 
     init(core: GatewayCore, requestTimeout: TimeAmount, idleTimeout: TimeAmount = .seconds(120)) {
         self.core = core
@@ -141,10 +143,41 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         context.write(data, promise: promise)
-        if case .end = Self.unwrapOutboundIn(data), case .passing = self.state {
+        switch Self.unwrapOutboundIn(data) {
+        case .head(let head) where head.status.code >= 200 || head.status == .switchingProtocols:
+            self.passedAnswerOpen = true
+        case .end:
+            self.passedAnswerOpen = false
+            guard case .passing = self.state else { return }
             self.state = .idle
             self.lastActive = self.now
             self.scheduleWaiting()
+        default:
+            break
+        }
+    }
+
+    /// A request that cannot be parsed ends the connection, with NIO's plain `400` when
+    /// no answer is under way (as `HTTPServerProtocolErrorHandler` does before the first
+    /// request; this handler takes its place after that).
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError {
+            if !self.answerOpen {
+                let head = HTTPResponseHead(version: .http1_1, status: .badRequest, headers: ["Connection": "close", "Content-Length": "0"])
+                context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
+                context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
+            }
+            self.tearDown()
+            context.close(promise: nil)
+        }
+        context.fireErrorCaught(error)
+    }
+
+    private var answerOpen: Bool {
+        switch self.state {
+        case .idle: false
+        case .passing: self.passedAnswerOpen
+        case .own(let request): request.responseStarted && !request.responseEnded
         }
     }
 

@@ -23,30 +23,38 @@ struct LogLineFormatter {
 
     /// The line's bytes, without its newline.
     func line(level: Logger.Level, label: String, message: String, sortedFields: [(key: String, value: String)], date: Date = Date()) -> [UInt8] {
-        let timestamp = ISOTimestamp.string(secondsSince1970: date.timeIntervalSince1970, fractionDigits: 3)
+        let seconds = date.timeIntervalSince1970
         switch self.format {
         case .json:
+            let timestamp = ISOTimestamp.string(secondsSince1970: seconds, fractionDigits: 3)
             let own: [(key: String, value: String)] = [("level", level.rawValue), ("logger", label), ("msg", message), ("ts", timestamp)]
             let merged = (sortedFields.filter { !Self.ownKeys.contains($0.key) } + own).sorted { $0.key < $1.key }
             return Self.jsonBytes(merged)
         case .text:
             var line = [UInt8]()
-            line.reserveCapacity(192)
-            line.append(contentsOf: timestamp.utf8)
+            line.reserveCapacity(256)
+            ISOTimestamp.append(secondsSince1970: seconds, fractionDigits: 3, to: &line)
             line.append(UInt8(ascii: " "))
-            line.append(contentsOf: Self.upper(level).utf8)
+            Self.appendBytes(of: Self.upper(level), to: &line)
             line.append(UInt8(ascii: " "))
-            line.append(contentsOf: label.utf8)
-            line.append(contentsOf: ": ".utf8)
-            line.append(contentsOf: message.utf8)
+            Self.appendBytes(of: label, to: &line)
+            line.append(UInt8(ascii: ":"))
+            line.append(UInt8(ascii: " "))
+            Self.appendBytes(of: message, to: &line)
             for (key, value) in sortedFields {
                 line.append(UInt8(ascii: " "))
-                line.append(contentsOf: key.utf8)
+                Self.appendBytes(of: key, to: &line)
                 line.append(UInt8(ascii: "="))
                 Self.appendQuoted(value, to: &line)
             }
             return line
         }
+    }
+
+    /// Appends a string's UTF-8 in one copy (native strings are contiguous).
+    static func appendBytes(of value: String, to out: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { out.append(contentsOf: $0) }
     }
 
     private static func upper(_ level: Logger.Level) -> String {
@@ -82,16 +90,23 @@ struct LogLineFormatter {
 
     /// Appends `value` as `quoted` writes it.
     static func appendQuoted(_ value: String, to out: inout [UInt8]) {
-        if Self.isPlain(value) {
-            out.append(contentsOf: value.utf8)
-        } else {
-            out.append(contentsOf: Self.quoted(value).utf8)
+        var value = value
+        let plain = value.withUTF8 { bytes in
+            guard Self.isPlain(bytes) else { return false }
+            out.append(contentsOf: bytes)
+            return true
         }
+        if !plain { Self.appendBytes(of: Self.quoted(value), to: &out) }
     }
 
     /// Printable ASCII without space, quote or `=` (most values): written as it is.
+    private static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        !bytes.isEmpty && bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x3D }
+    }
+
     private static func isPlain(_ value: String) -> Bool {
-        !value.isEmpty && value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x3D }
+        var value = value
+        return value.withUTF8 { Self.isPlain($0) }
     }
 
     static func quoted(_ value: String) -> String {

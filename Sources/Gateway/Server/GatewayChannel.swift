@@ -109,7 +109,10 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
 
     private func notUpgraded(_ channel: any Channel, outcome: WebSocketGate.Outcome?, requestedUpgrade: Bool) throws -> Negotiated {
         let sync = channel.pipeline.syncOperations
-        // The proxy comes first, in NIO's HTTP/1 types; it keeps the idle timeout for both paths.
+        // The proxy comes first, in NIO's HTTP/1 types; it keeps the idle timeout for both
+        // paths and answers later parse errors itself (one handler fewer on every write).
+        try sync.removeHandler(sync.handler(type: HTTPServerProtocolErrorHandler.self), promise: nil)
+        try sync.removeHandler(sync.handler(type: ParseErrorCloser.self), promise: nil)
         try sync.addHandler(HTTPProxyHandler(core: self.core, requestTimeout: .seconds(Int64(self.core.configuration.executorTimeoutSeconds))))
         try sync.addHandler(HTTP1ToHTTPServerCodec(secure: self.core.configuration.isTLS))
         try sync.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: self.core.logger))
