@@ -43,7 +43,7 @@ final class ExecutorLinkHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        self.delegate?.executorSent(Self.unwrapInboundIn(data))
+        self.delegate?.executorSent(self.unwrapInboundIn(data))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -83,7 +83,7 @@ final class ExecutorLinkHandler: ChannelDuplexHandler, RemovableChannelHandler {
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
-        context.write(Self.wrapOutboundOut(part), promise: promise)
+        context.write(self.wrapOutboundOut(part), promise: promise)
         if flush { context.flush() }
     }
 

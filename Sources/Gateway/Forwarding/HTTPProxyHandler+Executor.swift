@@ -92,9 +92,9 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
             request.executorCloses = response.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
             // The answer is coming: a long stream is not cut (the timer only looks at
             // requests whose answer has not begun).
-            context.write(Self.wrapOutboundOut(.head(request.browserHead(for: response, cors: self.core.cors))), promise: nil)
+            context.write(self.wrapOutboundOut(.head(request.browserHead(for: response, cors: self.core.cors))), promise: nil)
         case .body(let chunk):
-            context.write(Self.wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
+            context.write(self.wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
         case .end:
             // An answer that came before the whole request went out (the executor may not
             // have read all of the body) leaves the connection unfit for another request.

@@ -58,7 +58,7 @@ final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = Self.unwrapInboundIn(data)
+        let frame = self.unwrapInboundIn(data)
         guard let session = self.session else {
             self.early.append(frame)
             return
@@ -112,7 +112,7 @@ final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Nothing is written after this side's close frame.
     func send(_ frame: WebSocketFrame) {
         guard let context = self.context, self.closingWrite == nil else { return }
-        context.write(Self.wrapOutboundOut(frame), promise: nil)
+        context.write(self.wrapOutboundOut(frame), promise: nil)
         self.needsFlush = true
     }
 
@@ -121,7 +121,7 @@ final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func sendClosing(_ frame: WebSocketFrame) {
         guard let context = self.context, self.closingWrite == nil else { return }
         let promise = context.eventLoop.makePromise(of: Void.self)
-        context.write(Self.wrapOutboundOut(frame), promise: promise)
+        context.write(self.wrapOutboundOut(frame), promise: promise)
         self.closingWrite = promise.futureResult
         self.needsFlush = true
     }

@@ -27,7 +27,7 @@ final class HeaderTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = Self.unwrapInboundIn(data)
+        let buffer = self.unwrapInboundIn(data)
         let done = self.scan(buffer)
         context.fireChannelRead(data)
         if done {

@@ -16,7 +16,7 @@ final class UpgradeHeadObserver: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let head) = Self.unwrapInboundIn(data) {
+        if case .head(let head) = self.unwrapInboundIn(data) {
             self.requestedUpgrade.value = head.headers.contains(name: "Upgrade")
             context.fireChannelRead(data)
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
