@@ -17,8 +17,10 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
         )
         if let length {
             headers.add(name: "Content-Length", value: length)
+            request.hasBody = length != "0"
         } else if head.headers.contains(name: "Transfer-Encoding") {
             headers.add(name: "Transfer-Encoding", value: "chunked")
+            request.hasBody = true
         }
         let outbound = HTTPRequestHead(version: .http1_1, method: head.method, uri: request.target.forwardedTarget, headers: headers)
         request.forwarding = true
@@ -63,8 +65,13 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
     }
 
     /// For a request's end: a promise that notes when it has gone out to the executor.
+    /// (A request without a body has nothing after its head: no promise needed.)
     private func endWritten(_ part: HTTPClientRequestPart) -> EventLoopPromise<Void>? {
         guard case .end = part, case .own(let request) = self.state, let loop = self.context?.eventLoop else { return nil }
+        guard request.hasBody else {
+            request.requestWritten = true
+            return nil
+        }
         let promise = loop.makePromise(of: Void.self)
         promise.futureResult.assumeIsolated().whenSuccess { request.requestWritten = true }
         return promise

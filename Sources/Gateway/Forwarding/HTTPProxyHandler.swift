@@ -314,11 +314,12 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         request.responseEnded = true
         self.lastActive = self.now
         request.record(self.core)
-        let written = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
         if close || self.quiescing {
             request.closing = true
             let channel = context.channel
-            written.whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
         }
         if request.requestEnded {
             self.finish(request)

@@ -20,6 +20,8 @@ final class ProxiedRequest {
     var responseEnded = false
     var status = 0
     var bodyBytes = 0
+    /// The request has a body on the wire (`Content-Length` above 0, or chunked).
+    var hasBody = false
     /// The connection closes after this answer (refused body, `Connection: close`).
     var closing = false
     /// The request's end has gone out to the executor (not only been queued).
