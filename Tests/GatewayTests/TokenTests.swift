@@ -12,6 +12,18 @@ import Testing
         #expect(!matcher.matches(""))
     }
 
+    @Test func repeatsPrefixesAndNearMissesOfTheTokenDoNotMatch() {
+        let token = "correct-horse-battery-staple-0123456789"
+        #expect(!matcher.matches(token + token))
+        #expect(!matcher.matches(String(token.dropLast()) + "8"))
+        #expect(!matcher.matches("X" + token.dropFirst()))
+        #expect(!matcher.matches(String(repeating: "c", count: 1_000_000)))
+        #expect(!matcher.matches(String(repeating: "\0", count: token.utf8.count)))
+        #expect(!TokenMatcher(token: "").matches(""))
+        #expect(TokenMatcher(token: "ab").matches("ab"))
+        #expect(!TokenMatcher(token: "ab").matches("abab"))
+    }
+
     @Test func constantTimeEqualComparesEveryByte() {
         #expect(TokenMatcher.constantTimeEqual([1, 2, 3], [1, 2, 3]))
         #expect(!TokenMatcher.constantTimeEqual([1, 2, 3], [1, 2, 4]))
