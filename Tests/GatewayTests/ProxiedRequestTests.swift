@@ -9,7 +9,7 @@ import Testing
 
     func request(_ headers: HTTPHeaders = [:], version: HTTPVersion = .http1_1) -> ProxiedRequest {
         let head = HTTPRequestHead(version: version, method: .GET, uri: "/api/status?token=x", headers: headers)
-        var ids = RequestIDSource()
+        var ids = SplitMix64()
         return ProxiedRequest(head: head, target: RequestTarget("/api/status?token=x"), clientAddress: "192.0.2.1", ids: &ids)
     }
 

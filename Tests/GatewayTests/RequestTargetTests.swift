@@ -36,8 +36,8 @@ import Testing
     }
 
     @Test func aConnectionsRequestIDsAreDistinctHexAndDifferFromAnotherConnections() {
-        var first = RequestIDSource()
-        var second = RequestIDSource()
+        var first = SplitMix64()
+        var second = SplitMix64()
         let ids = (0..<10_000).map { _ in RequestID.make(incoming: nil, using: &first) }
         #expect(Set(ids).count == ids.count)
         #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.utf8.allSatisfy { ("0"..."9").contains(Character(UnicodeScalar($0))) || ("a"..."f").contains(Character(UnicodeScalar($0))) } })

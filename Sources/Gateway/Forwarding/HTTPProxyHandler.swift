@@ -45,7 +45,7 @@ final class HTTPProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// requests' deadlines).
     var timeoutTimer: Scheduled<Void>?
     private lazy var clientAddress = self.context?.channel.clientAddress ?? "unknown"
-    private var requestIDs = RequestIDSource()
+    private var requestIDs = SplitMix64()
     /// The idle timer, and when the connection last read or finished an answer.
     var idleTimer: Scheduled<Void>?
     var lastActive = NIODeadline.now()

@@ -5,22 +5,14 @@ import NIOWebSocket
 /// The executor is a local peer over a Unix socket, so the masks only have to follow the
 /// protocol, not defeat cache poisoning by a hostile page: a SplitMix64 stream seeded once
 /// per relay instead of a `getrandom` call per frame.
-struct MaskingKeys: RandomNumberGenerator {
-    private var state: UInt64
+struct MaskingKeys {
+    private var generator: SplitMix64
 
     init(seed: UInt64 = .random(in: .min ... .max)) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        self.generator = SplitMix64(seed: seed)
     }
 
     mutating func nextKey() -> WebSocketMaskingKey {
-        WebSocketMaskingKey.random(using: &self)
+        WebSocketMaskingKey.random(using: &self.generator)
     }
 }

@@ -31,7 +31,7 @@ final class ProxiedRequest {
     /// When the answer must have begun (the proxy's timeout).
     var deadline = NIODeadline.uptimeNanoseconds(0)
 
-    init(head: HTTPRequestHead, target: RequestTarget, clientAddress: String, ids: inout RequestIDSource) {
+    init(head: HTTPRequestHead, target: RequestTarget, clientAddress: String, ids: inout SplitMix64) {
         self.id = RequestID.make(incoming: head.headers.first(name: "X-Request-Id"), using: &ids)
         self.method = head.method.rawValue
         self.target = target

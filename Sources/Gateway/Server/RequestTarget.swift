@@ -25,7 +25,9 @@ public struct RequestTarget: Sendable, Equatable {
 
 enum RequestID {
     /// Keeps a well-formed incoming `X-Request-Id` (8–64 of `A-Z a-z 0-9 - _ .`), else
-    /// makes a new one of 32 hex digits from `generator`.
+    /// makes a new one of 32 hex digits from `generator`. The proxy passes a per-connection
+    /// `SplitMix64`: ids only have to be unique, not unpredictable (they grant nothing),
+    /// and a request then costs no system call.
     static func make<G: RandomNumberGenerator>(incoming: String?, using generator: inout G) -> String {
         if let incoming, (8...64).contains(incoming.utf8.count), incoming.utf8.allSatisfy(Self.isAllowed) {
             return incoming
@@ -57,26 +59,5 @@ enum RequestID {
         default:
             return byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
         }
-    }
-}
-
-/// A connection's source of request ids: SplitMix64 seeded once from the system's
-/// generator, so a request costs no system call. Ids only need to be unique (each
-/// generator's outputs are distinct for 2^64 draws; seeds differ per connection), not
-/// unpredictable: they grant nothing.
-struct RequestIDSource: RandomNumberGenerator {
-    private var state: UInt64
-
-    init() {
-        var system = SystemRandomNumberGenerator()
-        self.state = system.next()
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
