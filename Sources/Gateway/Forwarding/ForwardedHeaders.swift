@@ -12,8 +12,6 @@ public enum ForwardedHeaders {
         "x-forwarded-proto", "x-request-id",
     ]
 
-    public static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
-    public static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
     public static let xRequestID = HTTPField.Name("X-Request-Id")!
 
     /// The executor request's headers; `authority` is the client's `Host`.

@@ -96,7 +96,7 @@ extension HTTPProxyHandler: ExecutorLinkDelegate {
             guard response.status.code >= 200 else { return }  // a 100 Continue is the executor's own
             request.responseStarted = true
             request.status = Int(response.status.code)
-            request.executorCloses = response.headers[canonicalForm: "connection"].contains { $0.lowercased() == "close" }
+            request.executorCloses = !response.isKeepAlive
             // The answer is coming: a long stream is not cut (the timer only looks at
             // requests whose answer has not begun).
             context.write(self.wrapOutboundOut(.head(request.browserHead(for: response, cors: self.core.cors))), promise: nil)

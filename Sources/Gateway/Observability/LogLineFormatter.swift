@@ -71,10 +71,6 @@ struct LogLineFormatter {
 
     /// A JSON object of `members` in their order, as `JSONEncoder` with `.sortedKeys,
     /// .withoutEscapingSlashes` writes sorted ones.
-    static func json(_ members: [(key: String, value: String)]) -> String {
-        String(decoding: Self.jsonBytes(members), as: UTF8.self)
-    }
-
     private static func jsonBytes(_ members: [(key: String, value: String)]) -> [UInt8] {
         var out = [UInt8]()
         out.append(UInt8(ascii: "{"))

@@ -21,11 +21,7 @@ struct WebSocketGate: Sendable {
         logger[metadataKey: "request.id"] = "\(requestID)"
         let target = RequestTarget(head.uri)
         let offered = WebSocketSubprotocols(headerValues: head.headers["Sec-WebSocket-Protocol"])
-        let subject = AccessPolicy.Subject(
-            method: head.method.rawValue, path: target.path, origin: head.headers.first(name: "Origin"),
-            isUpgrade: true, clientAddress: clientAddress,
-            credentials: Credentials(authorization: head.headers["Authorization"], query: target.query, subprotocols: offered)
-        )
+        let subject = AccessPolicy.Subject(method: head.method.rawValue, target: target, headers: head.headers, clientAddress: clientAddress)
         let decision = self.core.access.decide(subject)
         self.core.noteDecision(decision)
         let outcome: Outcome

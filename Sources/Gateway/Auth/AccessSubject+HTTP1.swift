@@ -1,7 +1,8 @@
 import NIOHTTP1
 
 extension AccessPolicy.Subject {
-    /// What the access policy looks at in a request head in NIO's HTTP/1 types.
+    /// What the access policy looks at in a request head in NIO's HTTP/1 types (the
+    /// proxy's requests and WebSocket handshakes).
     init(method: String, target: RequestTarget, headers: HTTPHeaders, clientAddress: String) {
         self.init(
             method: method,
