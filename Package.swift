@@ -36,17 +36,12 @@ let package = Package(
             pkgConfig: "libzmq",
             providers: [.apt(["libzmq3-dev"])]
         ),
-        // SSH cells (libssh2) and HTTP cells (libcurl).
-        .systemLibrary(
-            name: "CSSH2",
-            pkgConfig: "libssh2",
-            providers: [.apt(["libssh2-1-dev"])]
-        ),
-        .systemLibrary(
-            name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
+        // SSH cells (libssh2-1-dev) and HTTP cells (libcurl4-openssl-dev): Debian's
+        // headers, and the libraries opened on first use (CDynamicLoad), not linked, so
+        // an executor that runs no SSH or HTTP cell never maps them or what they load.
+        .target(name: "CDynamicLoad"),
+        .target(name: "CSSH2", dependencies: ["CDynamicLoad"]),
+        .target(name: "CCurl", dependencies: ["CDynamicLoad"]),
 
         // posix_spawn's closefrom action, which Swift does not import.
         .target(name: "CSpawn"),

@@ -42,7 +42,7 @@ struct CurlWorker: Sendable {
     /// One request without following redirects: the response and the absolute
     /// redirect target libcurl computed from `Location` ("" when none).
     private func hop(_ request: HTTPCellRequest, timeout: Double) throws -> (HTTPCellResponse, String) {
-        guard let easy = CurlEasy() else { throw CurlFailure.internalError("create a libcurl handle") }
+        guard let easy = CurlEasy() else { throw CurlFailure.internalError("create a libcurl handle\(CurlLibrary.loadFailure)") }
         defer { easy.close() }
         let state = CurlTransferState(maxBody: limits.maxResponseBytes, maxHeaderBytes: limits.maxHeaderBytes, signal: signal)
         do {

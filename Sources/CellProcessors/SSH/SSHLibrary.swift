@@ -9,4 +9,10 @@ enum SSHLibrary {
     static func ensureInitialized() -> Bool {
         initResult == 0
     }
+
+    /// Why libssh2 could not be opened (it is opened on the first SSH cell, not at
+    /// start-up), as " (libssh2.so.1: cannot open shared object file: …)", or "".
+    static var loadFailure: String {
+        spin_ssh2_load_error().map { " (\(String(cString: $0)))" } ?? ""
+    }
 }

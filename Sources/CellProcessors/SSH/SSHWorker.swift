@@ -27,7 +27,7 @@ struct SSHWorker: Sendable {
         var graceful = false
         defer { connection?.tearDown(channel: channel, graceful: graceful) }
         do {
-            guard SSHLibrary.ensureInitialized() else { throw SSHError.internalError("initialise libssh2") }
+            guard SSHLibrary.ensureInitialized() else { throw SSHError.internalError("initialise libssh2\(SSHLibrary.loadFailure)") }
             let key = try SSHPrivateKey(target.privateKey)
             let deadline = ContinuousClock.now + .milliseconds(Int(connectTimeout * 1000))
             let poller = SSHPoller(pipe: pipe)

@@ -1,6 +1,11 @@
-#ifndef SPIN_CCURL_SHIM_H
-#define SPIN_CCURL_SHIM_H
+#ifndef SPIN_CCURL_H
+#define SPIN_CCURL_H
 #include <curl/curl.h>
+
+/* libcurl is opened on first use (curl_loader.c), not at start-up: the curl_* functions
+   Swift calls are ours and forward to it. Why it could not be opened ("libcurl.so.4:
+   cannot open shared object file…"), or NULL once it is. */
+const char *spin_curl_load_error(void);
 
 /* curl_easy_setopt and curl_easy_getinfo are variadic, which Swift cannot
    call: typed wrappers, one per argument kind. */
