@@ -106,8 +106,9 @@ RUN if [ -e /opt/spin/bin/spin-gateway ]; then \
 USER spin
 
 # ---------------------------------------------------------------------------
-# build: release build with the official Swift image, Swift stdlib linked statically,
-# run-time exclusivity checks off (as `make release` builds; see the Makefile).
+# build: release build with the official Swift image, with the flags `make release`
+# uses (scripts/link/release-flags: Swift stdlib linked statically, run-time exclusivity
+# checks off, code laid out by lld in scripts/link/order.txt's order).
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
@@ -117,11 +118,10 @@ WORKDIR /src
 COPY Package.swift Package.resolved ./
 COPY Sources ./Sources
 COPY Tests ./Tests
+COPY scripts/link ./scripts/link
 RUN swift package resolve
-RUN swift build -c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked \
-        --product spin-gateway \
- && swift build -c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked \
-        --product spin-executor \
+RUN swift build $(scripts/link/release-flags) --product spin-gateway \
+ && swift build $(scripts/link/release-flags) --product spin-executor \
  && mkdir -p /opt/spin/bin /opt/spin/lib \
  && cp "$(swift build -c release --show-bin-path)/spin-gateway" \
        "$(swift build -c release --show-bin-path)/spin-executor" /opt/spin/bin/ \

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Regenerates scripts/link/order.txt, the order in which the release link places functions
+# (lld --symbol-ordering-file; see release-flags next to it). It lists every function
+# the gateway and the executor run from start-up through 15 idle seconds and a little
+# traffic (status requests, a kernel started, three cells run over its WebSocket),
+# hottest first, as counted by callgrind. They are ~2 MB of code; unordered, they are
+# spread over ~17 MB of the 64 KiB windows the kernel maps at each page fault, which was
+# most of the idle resident memory (bench/findings.md, scenario 6).
+#
+#   make release && scripts/link/generate-order.sh   # then make release again to relink
+#
+# Functions added since the file was made are simply placed after the listed ones, and
+# names that no longer exist are ignored, so a stale file costs memory, never correctness.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BIN=${BIN:-$ROOT/.build/release}
+WORK=$(mktemp -d /tmp/spin-link-order.XXXXXX)
+PORT=${PORT:-18996}
+command -v valgrind >/dev/null || { apt-get install -y valgrind >/dev/null; }
+mkdir -p "$WORK/bin" "$WORK/home"
+# valgrind cannot read the static binaries' DWARF; the symbol table is all it needs.
+strip -g -o "$WORK/bin/spin-gateway" "$BIN/spin-gateway"
+strip -g -o "$WORK/bin/spin-executor.real" "$BIN/spin-executor"
+cat >"$WORK/bin/spin-executor" <<WRAP
+#!/bin/sh
+exec valgrind --tool=callgrind --demangle=no --callgrind-out-file=$WORK/callgrind.executor.%p $WORK/bin/spin-executor.real "\$@"
+WRAP
+chmod +x "$WORK/bin/spin-executor"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/key.pem" \
+    -out "$WORK/cert.pem" -days 1 -subj /CN=localhost 2>/dev/null
+env -i PATH="$ROOT/.venv/bin:/usr/bin:/bin" HOME="$WORK" SPIN_TOKEN=link-order-token SPIN_HOME="$WORK/home" \
+    SPIN_BIND=127.0.0.1 SPIN_PORT="$PORT" SPIN_KERNEL_POOL=1 SSL_CERT_FILE="$WORK/cert.pem" \
+    SSL_KEY_FILE="$WORK/key.pem" SPIN_EXECUTOR_BIN="$WORK/bin/spin-executor" \
+    valgrind --tool=callgrind --demangle=no --callgrind-out-file="$WORK/callgrind.gateway.%p" \
+    "$WORK/bin/spin-gateway" >"$WORK/gateway.log" 2>&1 &
+GATEWAY=$!
+trap 'kill -TERM $GATEWAY 2>/dev/null || true' EXIT
+for _ in $(seq 240); do curl -sk "https://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 1; done
+sleep 15   # idle: the pool's kernel, timers, metrics
+"$ROOT/.venv/bin/python" "$HERE/traffic.py" "$PORT" link-order-token
+sleep 5
+kill -TERM $GATEWAY; wait $GATEWAY 2>/dev/null || true; sleep 3
+trap - EXIT
+"$ROOT/.venv/bin/python" "$HERE/rank.py" "$WORK"/callgrind.* >"$HERE/order.txt"
+echo "scripts/link/order.txt: $(wc -l <"$HERE/order.txt") functions (profiles in $WORK)"
