@@ -36,7 +36,8 @@ env -i PATH="$ROOT/.venv/bin:/usr/bin:/bin" HOME="$WORK" SPIN_TOKEN=link-order-t
     "$WORK/bin/spin-gateway" >"$WORK/gateway.log" 2>&1 &
 GATEWAY=$!
 trap 'kill -TERM $GATEWAY 2>/dev/null || true' EXIT
-for _ in $(seq 240); do curl -sk "https://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 1; done
+# -f: until /readyz says ready (its answers before that take other paths)
+for _ in $(seq 240); do curl -skf "https://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 1; done
 sleep 15   # idle: the pool's kernel, timers, metrics
 "$ROOT/.venv/bin/python" "$HERE/traffic.py" "$PORT" link-order-token
 sleep 5

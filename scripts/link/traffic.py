@@ -1,7 +1,7 @@
-"""A little of every kind of traffic, for scripts/link/generate-order.sh: status requests, a
-kernel started, three cells run over its WebSocket, the kernel deleted.
+"""A little of every kind of traffic, for scripts/link/generate-order.sh: readiness and
+status requests, a kernel started, three cells run over its WebSocket, the kernel deleted.
 
-    link_order_traffic.py PORT TOKEN
+    traffic.py PORT TOKEN
 """
 import asyncio
 import json
@@ -46,6 +46,8 @@ async def run_cell(ws, code: str) -> None:
 
 
 async def main() -> None:
+    for _ in range(3):
+        http("GET", "/readyz")  # what health checks and `make run` poll
     for _ in range(5):
         http("GET", "/api/status")
     kernel = http("POST", "/api/kernels", {"name": "python3"})
