@@ -6,38 +6,31 @@
 
 #include <stdarg.h>
 
-#define CURL_FUNCTIONS(X) \
-    X(CURLcode, curl_global_init, (long flags), (flags), CURLE_FAILED_INIT) \
-    X(char *, curl_version, (void), (), NULL) \
-    X(CURL *, curl_easy_init, (void), (), NULL) \
-    X(const char *, curl_easy_strerror, (CURLcode code), (code), "libcurl is not loaded") \
-    X(struct curl_slist *, curl_slist_append, (struct curl_slist *list, const char *data), (list, data), NULL) \
-    X(CURLM *, curl_multi_init, (void), (), NULL) \
-    X(CURLMcode, curl_multi_add_handle, (CURLM *multi, CURL *easy), (multi, easy), CURLM_INTERNAL_ERROR) \
-    X(CURLMcode, curl_multi_remove_handle, (CURLM *multi, CURL *easy), (multi, easy), CURLM_INTERNAL_ERROR) \
-    X(CURLMcode, curl_multi_perform, (CURLM *multi, int *running), (multi, running), CURLM_INTERNAL_ERROR) \
-    X(CURLMcode, curl_multi_poll, (CURLM *multi, struct curl_waitfd extra[], unsigned int count, int timeout, int *ret), \
+#define CURL_FUNCTIONS(X, L) \
+    X(L, CURLcode, curl_global_init, (long flags), (flags), CURLE_FAILED_INIT) \
+    X(L, char *, curl_version, (void), (), NULL) \
+    X(L, CURL *, curl_easy_init, (void), (), NULL) \
+    X(L, const char *, curl_easy_strerror, (CURLcode code), (code), "libcurl is not loaded") \
+    X(L, struct curl_slist *, curl_slist_append, (struct curl_slist *list, const char *data), (list, data), NULL) \
+    X(L, CURLM *, curl_multi_init, (void), (), NULL) \
+    X(L, CURLMcode, curl_multi_add_handle, (CURLM *multi, CURL *easy), (multi, easy), CURLM_INTERNAL_ERROR) \
+    X(L, CURLMcode, curl_multi_remove_handle, (CURLM *multi, CURL *easy), (multi, easy), CURLM_INTERNAL_ERROR) \
+    X(L, CURLMcode, curl_multi_perform, (CURLM *multi, int *running), (multi, running), CURLM_INTERNAL_ERROR) \
+    X(L, CURLMcode, curl_multi_poll, (CURLM *multi, struct curl_waitfd extra[], unsigned int count, int timeout, int *ret), \
       (multi, extra, count, timeout, ret), CURLM_INTERNAL_ERROR) \
-    X(CURLMcode, curl_multi_wakeup, (CURLM *multi), (multi), CURLM_INTERNAL_ERROR) \
-    X(CURLMsg *, curl_multi_info_read, (CURLM *multi, int *queued), (multi, queued), NULL) \
-    X(CURLMcode, curl_multi_cleanup, (CURLM *multi), (multi), CURLM_INTERNAL_ERROR)
+    X(L, CURLMcode, curl_multi_wakeup, (CURLM *multi), (multi), CURLM_INTERNAL_ERROR) \
+    X(L, CURLMsg *, curl_multi_info_read, (CURLM *multi, int *queued), (multi, queued), NULL) \
+    X(L, CURLMcode, curl_multi_cleanup, (CURLM *multi), (multi), CURLM_INTERNAL_ERROR)
 
 /* Functions that return nothing: before a successful load there is nothing to free. */
-#define CURL_PROCEDURES(X) \
-    X(curl_easy_cleanup, (CURL *easy), (easy)) \
-    X(curl_slist_free_all, (struct curl_slist *list), (list))
+#define CURL_PROCEDURES(X, L) \
+    X(L, curl_easy_cleanup, (CURL *easy), (easy)) \
+    X(L, curl_slist_free_all, (struct curl_slist *list), (list))
 
-enum { CURL_FUNCTIONS(SPIN_INDEX) CURL_PROCEDURES(SPIN_PROCEDURE_INDEX) index_curl_easy_setopt, index_curl_easy_getinfo };
-static const char *const names[] = {
-    CURL_FUNCTIONS(SPIN_NAME) CURL_PROCEDURES(SPIN_PROCEDURE_NAME) "curl_easy_setopt", "curl_easy_getinfo"
-};
-static void *slots[sizeof names / sizeof names[0]];
-static spin_library curl = SPIN_LIBRARY("libcurl.so.4", names, slots);
+/* Variadic: resolved here, forwarded below. */
+#define CURL_OTHERS(X, L) X(L, curl_easy_setopt) X(L, curl_easy_getinfo)
 
-#define FORWARD(...) SPIN_FORWARD(curl, __VA_ARGS__)
-#define FORWARD_PROCEDURE(...) SPIN_FORWARD_PROCEDURE(curl, __VA_ARGS__)
-CURL_FUNCTIONS(FORWARD)
-CURL_PROCEDURES(FORWARD_PROCEDURE)
+SPIN_LIBRARY_DEFINE(curl, "libcurl.so.4", CURL_FUNCTIONS, CURL_PROCEDURES, CURL_OTHERS)
 
 const char *spin_curl_load_error(void) { return spin_library_error(&curl); }
 
@@ -47,7 +40,7 @@ const char *spin_curl_load_error(void) { return spin_library_error(&curl); }
 CURLcode (curl_easy_setopt)(CURL *easy, CURLoption option, ...) {
     typedef CURLcode (*setopt)(CURL *, CURLoption, ...);
     if (!spin_library_load(&curl)) return CURLE_FAILED_INIT;
-    setopt real = (setopt)slots[index_curl_easy_setopt];
+    setopt real = (setopt)curl.slots[index_curl_easy_setopt];
     va_list arguments;
     va_start(arguments, option);
     CURLcode result;
@@ -67,7 +60,7 @@ CURLcode (curl_easy_getinfo)(CURL *easy, CURLINFO info, ...) {
     if (!spin_library_load(&curl)) return CURLE_FAILED_INIT;
     va_list arguments;
     va_start(arguments, info);
-    CURLcode result = ((getinfo)slots[index_curl_easy_getinfo])(easy, info, va_arg(arguments, void *));
+    CURLcode result = ((getinfo)curl.slots[index_curl_easy_getinfo])(easy, info, va_arg(arguments, void *));
     va_end(arguments);
     return result;
 }

@@ -25,20 +25,32 @@ int spin_library_load(spin_library *library);
 /* Why the library could not be loaded, or NULL when it is loaded (loads it first). */
 const char *spin_library_error(spin_library *library);
 
-/* For X-macro lists of functions, F(ret, name, (params), (args), failure) and, for those
-   returning nothing, P(name, (params), (args)): their names, their slot indexes
-   (index_<name>), and definitions that forward to the loaded library or fail. */
-#define SPIN_NAME(ret, name, ...) #name,
-#define SPIN_PROCEDURE_NAME(name, ...) #name,
-#define SPIN_INDEX(ret, name, ...) index_##name,
-#define SPIN_PROCEDURE_INDEX(name, ...) index_##name,
-#define SPIN_FORWARD(library, ret, name, params, args, failure) \
+/* Defines `L`, a spin_library for `soname`, and the functions that forward to it, from
+   three X-macro lists, each called as LIST(X, L):
+   FUNCTIONS: X(L, ret, name, (params), (args), failure) - forwarded, or `failure`;
+   PROCEDURES: X(L, name, (params), (args)) - returning nothing, skipped when not loaded;
+   OTHERS: X(L, name) - only resolved (slot index_<name>), forwarded by hand. */
+#define SPIN_LIBRARY_DEFINE(L, soname, FUNCTIONS, PROCEDURES, OTHERS) \
+    enum { FUNCTIONS(SPIN_INDEX, L) PROCEDURES(SPIN_SHORT_INDEX, L) OTHERS(SPIN_SHORT_INDEX, L) }; \
+    static const char *const L##_names[] = { \
+        FUNCTIONS(SPIN_NAME, L) PROCEDURES(SPIN_SHORT_NAME, L) OTHERS(SPIN_SHORT_NAME, L) \
+    }; \
+    static void *L##_slots[sizeof L##_names / sizeof L##_names[0]]; \
+    static spin_library L = SPIN_LIBRARY(soname, L##_names, L##_slots); \
+    FUNCTIONS(SPIN_FORWARD, L) \
+    PROCEDURES(SPIN_FORWARD_PROCEDURE, L)
+
+#define SPIN_NAME(L, ret, name, ...) #name,
+#define SPIN_SHORT_NAME(L, name, ...) #name,
+#define SPIN_INDEX(L, ret, name, ...) index_##name,
+#define SPIN_SHORT_INDEX(L, name, ...) index_##name,
+#define SPIN_FORWARD(L, ret, name, params, args, failure) \
     ret name params { \
-        if (!spin_library_load(&(library))) return failure; \
-        return ((ret (*) params)(library).slots[index_##name]) args; \
+        if (!spin_library_load(&(L))) return failure; \
+        return ((ret (*) params)(L).slots[index_##name]) args; \
     }
-#define SPIN_FORWARD_PROCEDURE(library, name, params, args) \
+#define SPIN_FORWARD_PROCEDURE(L, name, params, args) \
     void name params { \
-        if (spin_library_load(&(library))) ((void (*) params)(library).slots[index_##name]) args; \
+        if (spin_library_load(&(L))) ((void (*) params)(L).slots[index_##name]) args; \
     }
 #endif
