@@ -99,7 +99,8 @@ COPY --from=ci-binaries /opt/spin/ci/lib/ /opt/spin/lib/
 RUN if [ -e /opt/spin/bin/spin-gateway ]; then \
         test -x /opt/spin/bin/spin-gateway && test -x /opt/spin/bin/spin-executor \
         && ldconfig \
-        && ! ldd /opt/spin/bin/spin-gateway /opt/spin/bin/spin-executor | grep 'not found'; \
+        && ! ldd /opt/spin/bin/spin-gateway /opt/spin/bin/spin-executor | grep 'not found' \
+        && ldconfig -p | grep -q 'libcurl.so.4 ' && ldconfig -p | grep -q 'libssh2.so.1 '; \
     else \
         echo "runtime-ci: no ci-binaries/bin in the build context (fine unless this is --target runtime-ci)"; \
     fi
@@ -131,6 +132,9 @@ RUN swift build $(scripts/link/release-flags) --product spin-gateway \
 # runtime: the published image (default target, last stage).
 FROM base AS runtime
 COPY --from=build /opt/spin/bin/ /opt/spin/bin/
+# libcurl and libssh2 are opened by the first HTTP and SSH cell (not linked, so ldd
+# does not list them): check they are there.
 RUN ldconfig \
- && ! ldd /opt/spin/bin/spin-gateway /opt/spin/bin/spin-executor | grep 'not found'
+ && ! ldd /opt/spin/bin/spin-gateway /opt/spin/bin/spin-executor | grep 'not found' \
+ && ldconfig -p | grep -q 'libcurl.so.4 ' && ldconfig -p | grep -q 'libssh2.so.1 '
 USER spin

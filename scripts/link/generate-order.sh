@@ -29,7 +29,8 @@ WRAP
 chmod +x "$WORK/bin/spin-executor"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/key.pem" \
     -out "$WORK/cert.pem" -days 1 -subj /CN=localhost 2>/dev/null
-env -i PATH="$ROOT/.venv/bin:/usr/bin:/bin" HOME="$WORK" SPIN_TOKEN=link-order-token SPIN_HOME="$WORK/home" \
+TOKEN=$(openssl rand -hex 24)   # a throwaway token: the profiled gateway listens on loopback
+env -i PATH="$ROOT/.venv/bin:/usr/bin:/bin" HOME="$WORK" SPIN_TOKEN="$TOKEN" SPIN_HOME="$WORK/home" \
     SPIN_BIND=127.0.0.1 SPIN_PORT="$PORT" SPIN_KERNEL_POOL=1 SSL_CERT_FILE="$WORK/cert.pem" \
     SSL_KEY_FILE="$WORK/key.pem" SPIN_EXECUTOR_BIN="$WORK/bin/spin-executor" \
     valgrind --tool=callgrind --demangle=no --callgrind-out-file="$WORK/callgrind.gateway.%p" \
@@ -39,9 +40,10 @@ trap 'kill -TERM $GATEWAY 2>/dev/null || true' EXIT
 # -f: until /readyz says ready (its answers before that take other paths)
 for _ in $(seq 240); do curl -skf "https://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 1; done
 sleep 15   # idle: the pool's kernel, timers, metrics
-"$ROOT/.venv/bin/python" "$HERE/traffic.py" "$PORT" link-order-token
+SPIN_TOKEN="$TOKEN" "$ROOT/.venv/bin/python" "$HERE/traffic.py" "$PORT"
 sleep 5
-kill -TERM $GATEWAY; wait $GATEWAY 2>/dev/null || true; sleep 3
+kill -TERM $GATEWAY 2>/dev/null || true; wait $GATEWAY 2>/dev/null || true; sleep 3
 trap - EXIT
-"$ROOT/.venv/bin/python" "$HERE/rank.py" "$WORK"/callgrind.* >"$HERE/order.txt"
+"$ROOT/.venv/bin/python" "$HERE/rank.py" "$WORK"/callgrind.* >"$WORK/order.txt"
+mv "$WORK/order.txt" "$HERE/order.txt"   # only a finished ranking replaces the order
 echo "scripts/link/order.txt: $(wc -l <"$HERE/order.txt") functions (profiles in $WORK)"

@@ -113,8 +113,10 @@ def test_lld_places_ordered_and_private_functions_first(tmp_path):
     flags = release_flags()
     linker = re.findall(r"-Xlinker (\S+)", flags)
     linker = [arg.replace(str(LINK / "order.txt"), str(tmp_path / "order.txt")) for arg in linker]
+    # --export-dynamic first (as swiftc passes it): only the release flags' later
+    # --no-export-dynamic can keep `hot` out of the dynamic symbol table.
     command = [clang, "-O1", "-fPIE", "-pie", "-ffunction-sections", "-fuse-ld=lld", str(tmp_path / "p.c"),
-               "-o", str(tmp_path / "p")] + [f"-Wl,{arg}" for arg in linker]
+               "-o", str(tmp_path / "p"), "-Wl,--export-dynamic"] + [f"-Wl,{arg}" for arg in linker]
     build = subprocess.run(command, capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
     assert subprocess.run([str(tmp_path / "p")], capture_output=True, text=True).stdout == "b6\n"
