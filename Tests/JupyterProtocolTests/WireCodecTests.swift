@@ -111,5 +111,10 @@ import Testing
         #expect(MessageSigner.constantTimeEqual(Array("abc".utf8), Array("abc".utf8)))
         #expect(!MessageSigner.constantTimeEqual(Array("abc".utf8), Array("abd".utf8)))
         #expect(!MessageSigner.constantTimeEqual(Array("abc".utf8), Array("abcd".utf8)))
+        // every byte counts, the first as much as the last
+        #expect(MessageSigner.constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!MessageSigner.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(!MessageSigner.constantTimeEqual([0, 2, 3], [1, 2, 3]))
+        #expect(!MessageSigner.constantTimeEqual([1, 2], [1, 2, 3]))
     }
 }

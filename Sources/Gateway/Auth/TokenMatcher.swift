@@ -26,14 +26,4 @@ public struct TokenMatcher: Sendable {
         }
         return difference == 0
     }
-
-    /// `true` when `a == b`; the time taken depends only on the lengths.
-    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices {
-            difference |= a[index] ^ b[index]
-        }
-        return difference == 0
-    }
 }
