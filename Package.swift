@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "Executor",
             dependencies: [
-                "Kernels", "JupyterProtocol", "Connections", "CellProcessors",
+                "Kernels", "JupyterProtocol", "Connections", "CellProcessors", "ProcessSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

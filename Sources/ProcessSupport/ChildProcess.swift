@@ -15,14 +15,16 @@ public struct ChildProcess: Sendable, Hashable {
     }
 
     /// Starts `executable` (a path) with `arguments` and exactly `environment`,
-    /// with no descriptor of ours beyond 0–2. Standard input is /dev/null;
+    /// with no descriptor of ours beyond 0–2 (and the lifeline's). Standard input is /dev/null;
     /// standard output goes to standard error unless `inheritStandardOutput`
     /// (a kernel's prints must not mix with the log lines on stdout, but the
     /// executor's log lines belong there). `outputs` gives the child's
     /// standard output and error as descriptors of ours (pipes), instead.
+    /// `lifeline`'s read end becomes the child's descriptor 3.
     public static func spawn(
         executable: String, arguments: [String], environment: [String: String],
-        inheritStandardOutput: Bool = false, outputs: (stdout: Int32, stderr: Int32)? = nil
+        inheritStandardOutput: Bool = false, outputs: (stdout: Int32, stderr: Int32)? = nil,
+        lifeline: Lifeline? = nil
     ) throws(SpawnError) -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -34,7 +36,12 @@ public struct ChildProcess: Sendable, Hashable {
         } else if !inheritStandardOutput {
             posix_spawn_file_actions_adddup2(&actions, 2, 1)
         }
-        spin_spawn_addclosefrom(&actions, 3)
+        var firstClosed: Int32 = 3
+        if let lifeline {
+            posix_spawn_file_actions_adddup2(&actions, lifeline.readEnd, Lifeline.childDescriptor)
+            firstClosed = Lifeline.childDescriptor + 1
+        }
+        spin_spawn_addclosefrom(&actions, firstClosed)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -283,7 +283,7 @@ class Executor:
 
     # -- lifecycle ---------------------------------------------------------
 
-    def start(self, *, wait: bool = True) -> "Executor":
+    def start(self, *, wait: bool = True, arguments: list[str] | None = None, pass_fds: tuple[int, ...] = ()) -> "Executor":
         if not self.binary.exists():
             raise HarnessError(
                 f"spin-executor binary not found at {self.binary} "
@@ -291,8 +291,9 @@ class Executor:
             )
         self._log_file = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [str(self.binary)],
+            [str(self.binary), *(arguments or [])],
             env=self.env,
+            pass_fds=pass_fds,
             stdin=subprocess.DEVNULL,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,

@@ -356,3 +356,51 @@ def test_wrapper_kernel_crash_restarts_cleanly_and_sigterm_leaves_nothing(short_
         run(main())
     finally:
         ex.stop()  # exit 0 within the grace, nothing left running
+
+
+def _open_pipes(pid: int) -> set[str]:
+    links = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            links.add(os.readlink(fd))
+        except OSError:
+            pass
+    return links
+
+
+def test_lifeline_closing_shuts_down_like_sigterm_and_kernels_never_hold_it(short_tmp: Path) -> None:
+    """--lifeline-fd (what the gateway passes): bytes on the pipe change nothing;
+    when its write end closes (the gateway gone, however it died) the executor
+    shuts down gracefully, kernels included. Kernels never inherit the pipe."""
+    read_end, write_end = os.pipe()
+    lifeline = f"pipe:[{os.fstat(read_end).st_ino}]"
+    ex = Executor(short_tmp / "home")
+    try:
+        ex.start(arguments=["--lifeline-fd", str(read_end)], pass_fds=(read_end,))
+    finally:
+        os.close(read_end)
+    try:
+        ex.create_kernel()
+        kernels = wait_for_kernel_processes(ex, 1)
+        assert kernels, "no kernel process started"
+        assert lifeline in _open_pipes(ex.pid)
+        for kernel in kernels:
+            assert lifeline not in _open_pipes(kernel.pid), f"kernel {kernel.pid} inherited the lifeline"
+        os.write(write_end, b"\0" * 4096)
+        assert ex.request("GET", "/api", timeout=10).status == 200
+        assert ex.alive()
+    finally:
+        os.close(write_end)
+    ex.proc.wait(timeout=60)
+    ex.stop(check=True)  # exit code 0, no kernel left
+    assert "has gone; shutting down" in ex.log_text()
+    assert not ex.socket_path.exists()
+
+
+def test_lifeline_descriptor_that_is_not_open_is_refused(short_tmp: Path) -> None:
+    ex = Executor(short_tmp / "home")
+    for value, code, message in (("57", 2, "--lifeline-fd 57 is not an open descriptor"), ("three", 64, "--lifeline-fd")):
+        result = subprocess.run([str(ex.binary), "--lifeline-fd", value], env=ex.env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == code, result
+        assert message in result.stderr, result.stderr
+        assert not ex.socket_path.exists()

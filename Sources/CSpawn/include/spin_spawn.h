@@ -6,4 +6,8 @@
 /// posix_spawn_file_actions_addclosefrom_np, a GNU extension Swift does not
 /// import): a child must not inherit the runtime's listening sockets.
 int spin_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+
+/// pipe2(ends, O_CLOEXEC) (GNU; not imported into Swift): both ends
+/// close-on-exec from the start, so no child spawned meanwhile inherits them.
+int spin_pipe_cloexec(int ends[2]);
 #endif

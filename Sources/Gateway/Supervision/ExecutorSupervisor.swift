@@ -32,11 +32,12 @@ actor ExecutorSupervisor: Service {
         var backoff = Backoff()
         while !self.stopping && !Task.isCancelled {
             let started = ContinuousClock.now
-            guard let child = self.start() else {
+            guard let (child, lifeline) = self.start() else {
                 await self.pause(backoff.next())
                 continue
             }
             let status = await child.exitStatus()
+            lifeline.release()
             self.current = nil
             if self.stopping { break }
             self.metrics.executorRestart()
@@ -47,16 +48,26 @@ actor ExecutorSupervisor: Service {
         }
     }
 
-    private func start() -> ChildProcess? {
+    /// Starts the executor with a lifeline (`--lifeline-fd`): should the gateway die without
+    /// stopping it, even by SIGKILL, the executor sees the pipe close and shuts down.
+    private func start() -> (ChildProcess, Lifeline)? {
         do {
             try self.launch.prepare()
-            let child = try ChildProcess.spawn(
-                executable: self.launch.binary, arguments: [], environment: self.launch.environment,
-                inheritStandardOutput: true
-            )
+            let lifeline = try Lifeline()
+            defer { lifeline.closeReadEnd() }
+            let child: ChildProcess
+            do {
+                child = try ChildProcess.spawn(
+                    executable: self.launch.binary, arguments: ["--lifeline-fd", "\(Lifeline.childDescriptor)"],
+                    environment: self.launch.environment, inheritStandardOutput: true, lifeline: lifeline
+                )
+            } catch {
+                lifeline.release()
+                throw error
+            }
             self.current = child
             self.logger.info("Started spin-executor", metadata: ["pid": "\(child.pid)", "executor.socket": "\(self.launch.socketPath)"])
-            return child
+            return (child, lifeline)
         } catch {
             self.logger.error("Could not start spin-executor: \(error)")
             return nil
