@@ -12,12 +12,19 @@ public final class Lifeline: Sendable {
     /// The descriptor number the child receives the read end as.
     public static let childDescriptor: Int32 = 3
 
+    /// The variable that tells the child which descriptor is its lifeline.
+    public static let environmentVariable = "SPIN_LIFELINE_FD"
+
     /// The read end, for ``ChildProcess/spawn(executable:arguments:environment:inheritStandardOutput:outputs:lifeline:)``.
     public let readEnd: Int32
     private let writeEnd: Int32
 
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// A new pipe, both ends close-on-exec: only the child it is given to
@@ -48,7 +55,7 @@ public final class Lifeline: Sendable {
     public static func watch(descriptor: Int32, onParentGone: @escaping @Sendable () -> Void) throws(Failure) {
         let flags = fcntl(descriptor, F_GETFL)
         guard flags >= 0, fcntl(descriptor, F_SETFD, FD_CLOEXEC) == 0 else {
-            throw Failure(description: "--lifeline-fd \(descriptor) is not an open descriptor: \(String(cString: strerror(errno)))")
+            throw Failure(description: "\(Self.environmentVariable)=\(descriptor) is not an open descriptor: \(String(cString: strerror(errno)))")
         }
         _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK)
         let thread = Thread {

@@ -13,18 +13,13 @@ struct SpinExecutor: AsyncParsableCommand {
         version: ExecutorServer.version
     )
 
-    @Option(name: .customLong("lifeline-fd"), help: .hidden)
-    var lifelineDescriptor: Int32?
-
     func run() async throws {
         MemoryTuning.apply()
-        let environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment
         RuntimeLogHandler.bootstrap(environment: environment)
         let logger = Logger(label: "spin.executor")
         do {
-            if let lifelineDescriptor {
-                try ParentWatch.start(descriptor: lifelineDescriptor, logger: logger)
-            }
+            try ParentWatch.start(environment: &environment, logger: logger)
             let configuration = try ExecutorConfiguration(environment: environment)
             try await ExecutorServer(configuration: configuration, logger: logger).run()
         } catch {

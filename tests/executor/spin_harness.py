@@ -283,7 +283,7 @@ class Executor:
 
     # -- lifecycle ---------------------------------------------------------
 
-    def start(self, *, wait: bool = True, arguments: list[str] | None = None, pass_fds: tuple[int, ...] = ()) -> "Executor":
+    def start(self, *, wait: bool = True, pass_fds: tuple[int, ...] = ()) -> "Executor":
         if not self.binary.exists():
             raise HarnessError(
                 f"spin-executor binary not found at {self.binary} "
@@ -291,7 +291,7 @@ class Executor:
             )
         self._log_file = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [str(self.binary), *(arguments or [])],
+            [str(self.binary)],
             env=self.env,
             pass_fds=pass_fds,
             stdin=subprocess.DEVNULL,

@@ -369,14 +369,15 @@ def _open_pipes(pid: int) -> set[str]:
 
 
 def test_lifeline_closing_shuts_down_like_sigterm_and_kernels_never_hold_it(short_tmp: Path) -> None:
-    """--lifeline-fd (what the gateway passes): bytes on the pipe change nothing;
+    """SPIN_LIFELINE_FD (what the gateway passes): bytes on the pipe change nothing;
     when its write end closes (the gateway gone, however it died) the executor
-    shuts down gracefully, kernels included. Kernels never inherit the pipe."""
+    shuts down gracefully, kernels included. Kernels inherit neither the pipe
+    nor the variable."""
     read_end, write_end = os.pipe()
     lifeline = f"pipe:[{os.fstat(read_end).st_ino}]"
-    ex = Executor(short_tmp / "home")
+    ex = Executor(short_tmp / "home", extra_env={"SPIN_LIFELINE_FD": str(read_end)})
     try:
-        ex.start(arguments=["--lifeline-fd", str(read_end)], pass_fds=(read_end,))
+        ex.start(pass_fds=(read_end,))
     finally:
         os.close(read_end)
     try:
@@ -386,6 +387,7 @@ def test_lifeline_closing_shuts_down_like_sigterm_and_kernels_never_hold_it(shor
         assert lifeline in _open_pipes(ex.pid)
         for kernel in kernels:
             assert lifeline not in _open_pipes(kernel.pid), f"kernel {kernel.pid} inherited the lifeline"
+            assert b"SPIN_LIFELINE_FD=" not in Path(f"/proc/{kernel.pid}/environ").read_bytes()
         os.write(write_end, b"\0" * 4096)
         assert ex.request("GET", "/api", timeout=10).status == 200
         assert ex.alive()
@@ -397,10 +399,15 @@ def test_lifeline_closing_shuts_down_like_sigterm_and_kernels_never_hold_it(shor
     assert not ex.socket_path.exists()
 
 
-def test_lifeline_descriptor_that_is_not_open_is_refused(short_tmp: Path) -> None:
+def test_lifeline_variable_that_names_no_open_descriptor_is_refused(short_tmp: Path) -> None:
     ex = Executor(short_tmp / "home")
-    for value, code, message in (("57", 2, "--lifeline-fd 57 is not an open descriptor"), ("three", 64, "--lifeline-fd")):
-        result = subprocess.run([str(ex.binary), "--lifeline-fd", value], env=ex.env, capture_output=True, text=True, timeout=60)
-        assert result.returncode == code, result
+    for value, message in (
+        ("57", "SPIN_LIFELINE_FD=57 is not an open descriptor"),
+        ("three", "SPIN_LIFELINE_FD must be a descriptor number above 2, not 'three'"),
+        ("1", "SPIN_LIFELINE_FD must be a descriptor number above 2, not '1'"),
+        ("9" * 40, "SPIN_LIFELINE_FD must be a descriptor number above 2"),
+    ):
+        result = subprocess.run([str(ex.binary)], env={**ex.env, "SPIN_LIFELINE_FD": value}, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2, result
         assert message in result.stderr, result.stderr
         assert not ex.socket_path.exists()

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 
 /// How to start the executor: its binary and the environment it gets.
 struct ExecutorLaunch: Sendable {
@@ -18,6 +19,7 @@ struct ExecutorLaunch: Sendable {
         env["SPIN_EXECUTOR_SOCKET"] = configuration.executorSocket
         env["SPIN_LOG_LEVEL"] = configuration.logLevel.rawValue
         env["SPIN_LOG_FORMAT"] = configuration.logFormat.rawValue
+        env[Lifeline.environmentVariable] = "\(Lifeline.childDescriptor)"
         self.environment = env
     }
 

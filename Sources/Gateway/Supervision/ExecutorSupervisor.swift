@@ -48,7 +48,7 @@ actor ExecutorSupervisor: Service {
         }
     }
 
-    /// Starts the executor with a lifeline (`--lifeline-fd`): should the gateway die without
+    /// Starts the executor with a lifeline (`SPIN_LIFELINE_FD`): should the gateway die without
     /// stopping it, even by SIGKILL, the executor sees the pipe close and shuts down.
     private func start() -> (ChildProcess, Lifeline)? {
         do {
@@ -58,8 +58,8 @@ actor ExecutorSupervisor: Service {
             let child: ChildProcess
             do {
                 child = try ChildProcess.spawn(
-                    executable: self.launch.binary, arguments: ["--lifeline-fd", "\(Lifeline.childDescriptor)"],
-                    environment: self.launch.environment, inheritStandardOutput: true, lifeline: lifeline
+                    executable: self.launch.binary, arguments: [], environment: self.launch.environment,
+                    inheritStandardOutput: true, lifeline: lifeline
                 )
             } catch {
                 lifeline.release()
