@@ -88,5 +88,31 @@ import Testing
     @Test func crc32MatchesTheStandardCheckValue() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
         #expect(CRC32.checksum([UInt8]()) == 0)
+        #expect(CRC32.checksum(Array("The quick brown fox jumps over the lazy dog".utf8)) == 0x414F_A339)
+    }
+
+    /// Slicing-by-8 against the bit-at-a-time definition: every length around the 8-byte
+    /// steps, unaligned starts, and a collection without contiguous storage.
+    @Test func crc32SlicingMatchesTheBitwiseDefinition() {
+        func bitwise(_ bytes: [UInt8]) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes {
+                crc ^= UInt32(byte)
+                for _ in 0..<8 { crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+            }
+            return crc ^ 0xFFFF_FFFF
+        }
+        var state: UInt32 = 12345
+        let data: [UInt8] = (0..<300).map { _ in
+            state = state &* 1_103_515_245 &+ 12345
+            return UInt8(truncatingIfNeeded: state >> 16)
+        }
+        for start in 0..<9 {
+            for length in 0...(data.count - start) where length < 70 || length % 37 == 0 {
+                let slice = data[start..<(start + length)]
+                #expect(CRC32.checksum(slice) == bitwise(Array(slice)), "start \(start), length \(length)")
+            }
+        }
+        #expect(CRC32.checksum(data.lazy.map { $0 }) == bitwise(data))
     }
 }

@@ -37,21 +37,25 @@ public enum JournalRecordCodec {
     public static let maxPayloadCount = 1 << 30
     static let channels: [Channel] = [.shell, .iopub, .stdin, .control]
 
-    /// Appends the frame of `record` to `out`.
+    /// Appends the frame of `record` to `out`. The payload is written in place and its
+    /// length and checksum filled in after it: a multi-megabyte output is copied once.
     public static func encode(_ record: JournalRecord, into out: inout [UInt8]) {
         let message = record.message
         let parts = [message.header, message.parentHeader, message.metadata, message.content] + message.buffers
-        var payload = [UInt8]()
-        payload.reserveCapacity(record.encodedCount - frameHeaderCount)
-        append(record.seq, to: &payload)
-        payload.append(UInt8(channels.firstIndex(of: record.channel) ?? 0))
-        payload.append(0)
-        append(UInt16(message.buffers.count), to: &payload)
-        for part in parts { append(UInt32(part.count), to: &payload) }
-        for part in parts { payload += part }
-        append(UInt32(payload.count), to: &out)
-        append(CRC32.checksum(payload), to: &out)
-        out += payload
+        out.reserveCapacity(out.count + record.encodedCount)
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: frameHeaderCount))
+        append(record.seq, to: &out)
+        out.append(UInt8(channels.firstIndex(of: record.channel) ?? 0))
+        out.append(0)
+        append(UInt16(message.buffers.count), to: &out)
+        for part in parts { append(UInt32(part.count), to: &out) }
+        for part in parts { out += part }
+        let payloadStart = start + frameHeaderCount
+        // No slice of `out` may outlive this line: it would make the writes below copy `out`.
+        let checksum = CRC32.checksum(out[payloadStart...])
+        set(UInt32(out.count - payloadStart), at: start, in: &out)
+        set(checksum, at: start + 4, in: &out)
     }
 
     public static func encode(_ record: JournalRecord) -> [UInt8] {
@@ -147,6 +151,10 @@ public enum JournalRecordCodec {
     static func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
         var value = value.littleEndian
         withUnsafeBytes(of: &value) { out += $0 }
+    }
+
+    static func set(_ value: UInt32, at index: Int, in out: inout [UInt8]) {
+        for shift in 0..<4 { out[index + shift] = UInt8(truncatingIfNeeded: value >> (8 * shift)) }
     }
 
     static func readUInt16(_ bytes: ArraySlice<UInt8>, at index: Int) -> UInt16? { read(bytes, at: index) }

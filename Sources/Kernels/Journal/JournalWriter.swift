@@ -52,6 +52,7 @@ struct JournalWriter {
     /// Appends a batch of one kernel's records.
     mutating func write(_ kernelID: String, _ records: [JournalRecord]) {
         var buffer = [UInt8]()
+        buffer.reserveCapacity(records.reduce(0) { $0 + $1.encodedCount })
         var count = 0
         for record in records {
             let size = record.encodedCount
