@@ -124,13 +124,7 @@ class Gateway:
 
     def children(self):
         """PIDs of the gateway's direct children."""
-        children = []
-        for task in Path(f"/proc/{self.proc.pid}/task").glob("*"):
-            try:
-                children += [int(p) for p in (task / "children").read_text().split()]
-            except OSError:
-                pass
-        return sorted(set(children))
+        return children_of(self.proc.pid)
 
     def stop(self, sig=signal.SIGTERM, timeout=60):
         if self.proc and self.proc.poll() is None:
@@ -151,15 +145,39 @@ def run_gateway_expecting_exit(env, timeout=20):
     return result.returncode, result.stderr, result.stdout
 
 
+def children_of(pid):
+    """PIDs of a process's direct children (from every thread's list)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return sorted(set(children))
+
+
+def _stat_fields(pid):
+    """/proc/PID/stat after the command name (state first), or None once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def running(pid):
+    """The process exists and is not a zombie."""
+    fields = _stat_fields(pid)
+    return fields is not None and fields[0] not in ("Z", "X")
+
+
 def process_group_members(pgid):
     members = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
+            fields = _stat_fields(entry.name)
             try:
-                stat = (entry / "stat").read_text()
-                fields = stat.rsplit(")", 1)[1].split()
-                if int(fields[2]) == pgid and fields[0] != "Z":
+                if fields and int(fields[2]) == pgid and fields[0] != "Z":
                     members.append(int(entry.name))
-            except (OSError, IndexError, ValueError):
+            except (IndexError, ValueError):
                 pass
     return members

@@ -3,11 +3,10 @@
 import os
 import signal
 import time
-from pathlib import Path
 
 import requests
 
-from harness import process_group_members
+from harness import children_of, process_group_members, running
 
 
 def executor_pid(gateway):
@@ -42,8 +41,8 @@ def test_gateway_killed_outright_takes_its_executor_and_kernels_with_it(make_gat
     executor notices the lifeline pipe close and shuts down, kernels included."""
     gateway = make_gateway(executor="real", env={"SPIN_KERNEL_POOL": "1"}).start()
     executor = executor_pid(gateway)
-    gateway.wait_for(lambda: running_children(executor), "the pooled kernel")
-    kernels = running_children(executor)
+    gateway.wait_for(lambda: any(running(pid) for pid in children_of(executor)), "the pooled kernel")
+    kernels = [pid for pid in children_of(executor) if running(pid)]
     gateway.proc.send_signal(signal.SIGKILL)
     gateway.proc.wait(30)
     deadline = time.monotonic() + 90
@@ -54,22 +53,6 @@ def test_gateway_killed_outright_takes_its_executor_and_kernels_with_it(make_gat
         os.kill(pid, signal.SIGKILL)
     assert left == [], f"still running after the gateway was killed: {left}\n{gateway.log()}"
     assert "has gone; shutting down" in gateway.log()
-
-
-def running(pid):
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-
-
-def running_children(pid):
-    try:
-        children = [int(p) for task in Path(f"/proc/{pid}/task").iterdir() for p in (task / "children").read_text().split()]
-    except OSError:
-        return []
-    return [child for child in children if running(child)]
 
 
 def test_sigterm_closes_open_websockets_with_going_away(gateway):
