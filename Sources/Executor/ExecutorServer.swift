@@ -82,17 +82,12 @@ public struct ExecutorServer: Sendable {
         KernelChannelsSocket(services: services, maxMessageBytes: configuration.maxMessageBytes).register(on: webSocketRouter)
         let socketPath = configuration.socketPath
         let logger = self.logger
-        return Application(
-            router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: webSocketRouter,
-                configuration: .init(
-                    http1: .init(idleTimeout: .seconds(300)),
-                    ws: .init(
-                        maxFrameSize: configuration.maxMessageBytes,
-                        autoPing: .enabled(timePeriod: .seconds(25))
-                    )
-                )
+        return HTTPService(
+            responder: router.buildResponder(),
+            webSocketResponder: webSocketRouter.buildResponder(),
+            channelConfiguration: .init(
+                http1: .init(idleTimeout: .seconds(300)),
+                ws: .init(maxFrameSize: configuration.maxMessageBytes, autoPing: .enabled(timePeriod: .seconds(25)))
             ),
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "spin-executor"),
             onServerRunning: { _ in

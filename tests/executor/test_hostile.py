@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import uuid
 from typing import Iterator
 
@@ -147,6 +148,51 @@ def test_oversized_body_is_413(executor: Executor) -> None:
     before = {k["id"] for k in executor.request("GET", "/api/kernels").json()}
     resp = http_request_large_body(executor.socket_path, "POST", "/api/kernels", TWENTY_MB)
     assert_json_error(resp, 413)
+    assert {k["id"] for k in executor.request("GET", "/api/kernels").json()} == before
+
+
+def raw_exchange(executor: Executor, raw: bytes) -> bytes:
+    """Sends `raw` and reads until the executor closes the connection."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(TIMEOUT)
+        sock.connect(str(executor.socket_path))
+        sock.sendall(raw)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET /api HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+        b"GET /api HTTP/1.1\r\nHost\x00: x\r\n\r\n",
+        b"GET /api/kernels/x/channels HTTP/1.1\r\nUpgrade: websocket\r\nContent-Length: zz\r\n\r\n",
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(range(32)),  # a TLS ClientHello
+    ],
+    ids=["no-request-line", "negative-length", "nul-in-header", "upgrade-bad-length", "tls-hello"],
+)
+def test_malformed_request_head_is_400_and_connection_closed(executor: Executor, raw: bytes) -> None:
+    answer = raw_exchange(executor, raw)
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+    assert b"connection: close" in answer.lower(), answer[:200]
+    assert executor.request("GET", "/api").status == 200
+
+
+@pytest.mark.parametrize("path", ["/api/kernels", "/api/sessions"])
+def test_broken_body_framing_is_400_json_and_nothing_created(executor: Executor, path: str) -> None:
+    before = {k["id"] for k in executor.request("GET", "/api/kernels").json()}
+    raw = (
+        f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\nQQ\r\n"
+    ).encode()
+    answer = raw_exchange(executor, raw)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), answer[:300]
+    assert b"connection: close" in head.lower(), head
+    assert json.loads(body)["error"]["code"] == "malformed_request", body
     assert {k["id"] for k in executor.request("GET", "/api/kernels").json()} == before
 
 

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import email.utils
+import re
+import time
+
+import pytest
+
 from spin_harness import Executor, assert_json_error
 
 KERNEL_KEYS = {"id", "name", "last_activity", "execution_state", "connections"}
@@ -23,6 +29,22 @@ def test_api_root_reports_version(executor: Executor) -> None:
     assert resp.status == 200, resp.describe()
     doc = resp.json()
     assert isinstance(doc.get("version"), str) and doc["version"], doc
+
+
+IMF_FIXDATE = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT")
+
+
+@pytest.mark.parametrize("path", ["/api", "/api/nope"])
+def test_answers_carry_date_and_server(executor: Executor, path: str) -> None:
+    """RFC 9110 §6.6.1: an origin server with a clock sends `Date` in IMF-fixdate form."""
+    resp = executor.request("GET", path)
+    date = resp.headers.get("date", "")
+    assert IMF_FIXDATE.fullmatch(date), f"Date header {date!r}"
+    # Same clock, so the header names this minute (a wide margin, not a timing check).
+    when = email.utils.parsedate_to_datetime(date)
+    assert abs(when.timestamp() - time.time()) < 120, date
+    assert date[:3] == when.strftime("%a"), f"weekday does not match the date: {date!r}"
+    assert resp.headers.get("server") == "spin-executor", resp.headers
 
 
 def test_api_status(executor: Executor) -> None:

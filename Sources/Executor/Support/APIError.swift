@@ -5,6 +5,7 @@ import Hummingbird
 import JupyterProtocol
 import Kernels
 import NIOCore
+import NIOHTTP1
 
 /// An error answer in the runtime's one format (SPEC §8):
 /// `{"error": {"code": "...", "message": "..."}}`, plus Jupyter Server's
@@ -55,6 +56,12 @@ extension APIError {
         case let error as ProtocolError:
             return APIError(.badRequest, error.code.description, "The request is not a valid Jupyter message: \(error.detail).")
         case let error as HTTPError: return from(error)
+        case is HTTPParserError:
+            // The body's framing broke (a bad chunk size, say): the rest of the
+            // connection cannot be read, so it ends with this answer.
+            var answer = APIError(.badRequest, "malformed_request", "The request body's framing is not valid HTTP/1.1.")
+            answer.headers[.connection] = "close"
+            return answer
         default:
             return APIError(.internalServerError, "internal_error", "The runtime hit an unexpected error; its log has the details.")
         }
