@@ -77,7 +77,7 @@ public struct ExecutorServer: Sendable {
         ConnectionRoutes(services: services).register(on: router)
         MethodNotAllowedRoutes().register(on: router)
         MetricsRoute(services: services, registry: registry).register(on: router)
-        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        let webSocketRouter = Router(context: KernelSocketContext.self)
         webSocketRouter.add(middleware: ErrorBodyMiddleware())
         KernelChannelsSocket(services: services, maxMessageBytes: configuration.maxMessageBytes).register(on: webSocketRouter)
         let socketPath = configuration.socketPath

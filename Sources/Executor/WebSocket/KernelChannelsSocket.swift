@@ -11,12 +11,13 @@ import NIOWebSocket
 import ZeroMQTransport
 
 /// `GET /api/kernels/{id}/channels` as a WebSocket: client messages go to the
-/// kernel, the kernel's messages come back through a `WebSocketClientSink`.
+/// kernel, the kernel's messages come back through a `WebSocketClientSink`,
+/// which writes them to the connection's channel.
 struct KernelChannelsSocket {
     let services: ExecutorServices
     let maxMessageBytes: Int
 
-    func register(on router: Router<BasicWebSocketRequestContext>) {
+    func register(on router: Router<KernelSocketContext>) {
         router.ws("api/kernels/:id/channels") { request, context in
             guard let id = context.parameters.get("id"), (try? await services.kernels.kernel(id)) != nil,
                   JournalQuery.isValidWebSocketQuery(request.uri.queryParameters)
@@ -34,7 +35,7 @@ struct KernelChannelsSocket {
 
     private func serve(
         inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
-        context: WebSocketRouterContext<BasicWebSocketRequestContext>
+        context: WebSocketRouterContext<KernelSocketContext>
     ) async throws {
         guard let id = context.requestContext.parameters.get("id"),
               let kernel = try? await services.kernels.kernel(id)
@@ -43,12 +44,14 @@ struct KernelChannelsSocket {
         let session = context.request.uri.queryParameters.get("session_id").flatMap { $0.isEmpty ? nil : String($0.prefix(128)) }
             ?? MessageFactory.newID()
         let after = services.journal == nil ? nil : (try? JournalQuery.webSocketAfter(context.request.uri.queryParameters)) ?? nil
-        let sink = WebSocketClientSink(wire: wire, backlog: kernel.iopubGate.makeBacklog(), holding: after != nil)
+        let sink = WebSocketClientSink(
+            channel: context.requestContext.channel, wire: wire, backlog: kernel.iopubGate.makeBacklog(), holding: after != nil
+        )
         var logger = context.logger
         logger[metadataKey: "kernel.id"] = .string(id)
-        let client = try await connect(kernel, session: session, sink: sink, after: after, wire: wire, outbound: outbound)
+        let client = try await connect(kernel, session: session, sink: sink, after: after, wire: wire)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await Self.write(sink, to: outbound) }
+            group.addTask { try await Self.close(outbound, whenAskedBy: sink) }
             defer { group.cancelAll() }
             do {
                 try await read(inbound, into: kernel, client: client, wire: wire, sink: sink)
@@ -66,13 +69,12 @@ struct KernelChannelsSocket {
     /// Attaches the client; with `after`, first sends it the journal after
     /// `after` (the sink holds live messages meanwhile).
     private func connect(
-        _ kernel: Kernel, session: String, sink: WebSocketClientSink, after: UInt64?, wire: WireProtocol,
-        outbound: WebSocketOutboundWriter
+        _ kernel: Kernel, session: String, sink: WebSocketClientSink, after: UInt64?, wire: WireProtocol
     ) async throws -> Int {
         guard let after else { return await kernel.attach(session: session, sink: sink) }
         let attached = await kernel.attach(session: session, sink: sink, catchingUpAfter: after)
         do {
-            try await catchUp(kernel.id, after: after, through: attached.through, wire: wire, to: outbound)
+            try await catchUp(kernel.id, after: after, through: attached.through, wire: wire, to: sink)
         } catch {
             await kernel.detach(attached.client)
             sink.finish()
@@ -83,9 +85,10 @@ struct KernelChannelsSocket {
     }
 
     /// Sends the journal's `after < seq <= through` straight to the socket,
-    /// page by page, while the sink holds the live messages that follow.
+    /// page by page (each written before the next is read), while the sink
+    /// holds the live messages that follow.
     private func catchUp(
-        _ kernelID: String, after: UInt64, through: UInt64, wire: WireProtocol, to outbound: WebSocketOutboundWriter
+        _ kernelID: String, after: UInt64, through: UInt64, wire: WireProtocol, to sink: WebSocketClientSink
     ) async throws {
         guard let journal = services.journal else { return }
         Counter(label: "spin_journal_catchup_requests_total", dimensions: [("transport", "websocket")]).increment()
@@ -93,7 +96,9 @@ struct KernelChannelsSocket {
         while cursor < through {
             let page = journal.read(kernelID, after: cursor, through: through, limit: 1000, maxBytes: JournalRoutes.pageBytes) ?? []
             guard let last = page.last else { return }
-            for record in page { try await Self.write(OutboundFrame(wire, record.channel, record.message), to: outbound) }
+            var written: EventLoopFuture<Void>?
+            for record in page { written = sink.writeUncounted(OutboundFrame(wire, record.channel, record.message)) }
+            try await written?.get()
             cursor = last.seq
         }
     }
@@ -115,23 +120,12 @@ struct KernelChannelsSocket {
         }
     }
 
-    private static func write(_ sink: WebSocketClientSink, to outbound: WebSocketOutboundWriter) async throws {
-        for await item in sink.items {
-            switch item {
-            case .frame(let frame):
-                defer { sink.written(frame) }
-                try await write(frame, to: outbound)
-            case .close(let reason):
-                try await outbound.close(reason == "client too slow" ? .policyViolation : .goingAway, reason: reason)
-                return
-            }
+    /// Sends the close the kernel asks for (a client too slow, say) through
+    /// the WebSocket's own handshake; ends with the sink.
+    private static func close(_ outbound: WebSocketOutboundWriter, whenAskedBy sink: WebSocketClientSink) async throws {
+        for await reason in sink.closeRequests {
+            try await outbound.close(reason == "client too slow" ? .policyViolation : .goingAway, reason: reason)
+            return
         }
-    }
-
-    /// A text frame is written from its bytes with the text opcode: no
-    /// `String` (which would validate and copy the whole message).
-    private static func write(_ frame: OutboundFrame, to outbound: WebSocketOutboundWriter) async throws {
-        let opcode: WebSocketOpcode = frame.isText ? .text : .binary
-        try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: opcode, data: frame.buffer)))
     }
 }

@@ -1,46 +1,49 @@
 import JupyterProtocol
 import Kernels
+import NIOCore
+import NIOWebSocket
 import Synchronization
 import ZeroMQTransport
 
 /// A kernel's view of one WebSocket client: messages are encoded for the
-/// client's protocol and queued for the socket's writer task.
+/// client's protocol and written to the connection's channel from the
+/// kernel's own task. NIO carries each write to the channel's event loop in
+/// order; no writer task sits between the kernel and the socket (one thread
+/// wake-up less per message).
 ///
-/// The queue is bounded in bytes. Past the kernel's per-client budget the
-/// client counts as behind in the kernel's `IopubGate` (when every client is
-/// behind, the kernel's iopub is no longer read); past `hardLimit` — a client
-/// that stopped reading while others keep up — `deliver` fails and the
-/// kernel disconnects it. Bytes count as queued until the writer has written
-/// them (`written`).
+/// Bytes count as queued until NIO has written them to the socket. Past the
+/// kernel's per-client budget the client counts as behind in the kernel's
+/// `IopubGate` (when every client is behind, the kernel's iopub is no longer
+/// read); past `hardLimit` — a client that stopped reading while others keep
+/// up — `deliver` fails and the kernel disconnects it.
 ///
 /// A sink made `holding` keeps live messages aside until `release()`: the
 /// socket first sends the journal catch-up, then what arrived meanwhile.
 final class WebSocketClientSink: KernelClientSink {
-    enum Item: Sendable {
-        case frame(OutboundFrame)
-        case close(String)
-    }
-
     private struct State {
         var closed = false
-        var held: [Item]?
+        var held: [OutboundFrame]?
     }
 
     static let defaultHardLimit = 64 << 20
 
-    let items: AsyncStream<Item>
-    private let continuation: AsyncStream<Item>.Continuation
+    /// The close the kernel asked for (at most one), for the task that owns
+    /// the WebSocket's close handshake.
+    let closeRequests: AsyncStream<String>
+    private let closeContinuation: AsyncStream<String>.Continuation
+    private let channel: any NIOCore.Channel
     private let wire: WireProtocol
     private let hardLimit: Int
     private let backlog: ClientBacklog
     private let state: Mutex<State>
 
-    init(wire: WireProtocol, backlog: ClientBacklog, hardLimit: Int = defaultHardLimit, holding: Bool = false) {
+    init(channel: any NIOCore.Channel, wire: WireProtocol, backlog: ClientBacklog, hardLimit: Int = defaultHardLimit, holding: Bool = false) {
+        self.channel = channel
         self.wire = wire
         self.backlog = backlog
         self.hardLimit = hardLimit
         self.state = Mutex(State(held: holding ? [] : nil))
-        (items, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+        (closeRequests, closeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingOldest(1))
     }
 
     /// What a queued frame counts for in the backlog.
@@ -48,7 +51,7 @@ final class WebSocketClientSink: KernelClientSink {
         frame.byteCount + IopubGate.perMessageOverhead
     }
 
-    func deliver(_ channel: Channel, _ message: JupyterMessage) -> Bool {
+    func deliver(_ channel: JupyterProtocol.Channel, _ message: JupyterMessage) -> Bool {
         deliver(OutboundFrame(wire, channel, message))
     }
 
@@ -65,23 +68,25 @@ final class WebSocketClientSink: KernelClientSink {
                 return false
             }
             if state.held != nil {
-                state.held!.append(.frame(frame))
+                state.held!.append(frame)
             } else {
-                continuation.yield(.frame(frame))
+                // Under the lock, so that writes reach the event loop in delivery order.
+                write(frame)
             }
             return true
         }
     }
 
-    /// The writer has written `frame` (or given up on it).
-    func written(_ frame: OutboundFrame) {
-        backlog.remove(Self.cost(frame))
+    /// Writes `frame` outside the backlog (the journal catch-up, which waits
+    /// for its own writes); completes once NIO has written it.
+    func writeUncounted(_ frame: OutboundFrame) -> EventLoopFuture<Void> {
+        channel.writeAndFlush(Self.webSocketFrame(frame))
     }
 
-    /// The catch-up is sent: queue what was held, then deliver directly.
+    /// The catch-up is sent: write what was held, then deliver directly.
     func release() {
         state.withLock { state in
-            for item in state.held ?? [] { continuation.yield(item) }
+            for frame in state.held ?? [] { write(frame) }
             state.held = nil
         }
     }
@@ -93,14 +98,26 @@ final class WebSocketClientSink: KernelClientSink {
         }
         guard first else { return }
         backlog.close()
-        continuation.yield(.close(reason))
-        continuation.finish()
+        closeContinuation.yield(reason)
+        closeContinuation.finish()
     }
 
-    /// The reader has ended: stop the writer.
+    /// The reader has ended: nothing more is written.
     func finish() {
         state.withLock { $0.closed = true; $0.held = nil }
         backlog.close()
-        continuation.finish()
+        closeContinuation.finish()
+    }
+
+    private func write(_ frame: OutboundFrame) {
+        let backlog = self.backlog
+        let cost = Self.cost(frame)
+        channel.writeAndFlush(Self.webSocketFrame(frame)).whenComplete { _ in backlog.remove(cost) }
+    }
+
+    /// A text frame is written from its bytes with the text opcode: no
+    /// `String` (which would validate and copy the whole message).
+    private static func webSocketFrame(_ frame: OutboundFrame) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: frame.isText ? .text : .binary, data: frame.buffer)
     }
 }
