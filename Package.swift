@@ -58,7 +58,7 @@ let package = Package(
         // MARK: Transports
         .target(
             name: "ZeroMQTransport",
-            dependencies: ["CZeroMQ", "JupyterProtocol"],
+            dependencies: ["CZeroMQ", "JupyterProtocol", "ProcessSupport"],
             swiftSettings: swiftSettings
         ),
         .target(

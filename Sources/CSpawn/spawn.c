@@ -12,3 +12,9 @@ int spin_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
 int spin_pipe_cloexec(int ends[2]) {
     return pipe2(ends, O_CLOEXEC);
 }
+
+#include <pthread.h>
+
+int spin_name_this_thread(const char *name) {
+    return pthread_setname_np(pthread_self(), name);
+}

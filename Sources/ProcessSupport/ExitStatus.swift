@@ -26,7 +26,7 @@ extension ChildProcess {
     public func exitStatus() async -> ExitStatus {
         let pid = self.pid
         return await withCheckedContinuation { continuation in
-            let thread = Thread {
+            NamedThread.start("wait-\(pid)") {
                 var status: Int32 = 0
                 while waitpid(pid, &status, 0) < 0 {
                     if errno != EINTR {
@@ -36,8 +36,6 @@ extension ChildProcess {
                 }
                 continuation.resume(returning: ExitStatus(waitStatus: status))
             }
-            thread.name = "wait-\(pid)"
-            thread.start()
         }
     }
 }

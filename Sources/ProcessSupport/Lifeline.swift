@@ -58,12 +58,10 @@ public final class Lifeline: Sendable {
             throw Failure(description: "\(Self.environmentVariable)=\(descriptor) is not an open descriptor: \(String(cString: strerror(errno)))")
         }
         _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK)
-        let thread = Thread {
+        NamedThread.start("lifeline") {
             Self.waitForEnd(of: descriptor)
             onParentGone()
         }
-        thread.name = "lifeline"
-        thread.start()
     }
 
     /// Reads until end-of-file or an error other than an interruption; the

@@ -1,6 +1,7 @@
 import CZeroMQ
 import Foundation
 import JupyterProtocol
+import ProcessSupport
 
 /// The five ZeroMQ sockets of one kernel, served by one dedicated thread.
 ///
@@ -30,9 +31,7 @@ public final class KernelSockets: @unchecked Sendable {
             var one: UInt64 = 1
             _ = write(wakeFD, &one, 8)
         }
-        let thread = Thread { [self] in self.run(sockets) }
-        thread.name = "zmq-kernel"
-        thread.start()
+        NamedThread.start("zmq-kernel") { [self] in self.run(sockets) }
     }
 
     /// Queues frames for the kernel on `channel`; never blocks.

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 
 /// Sends one ``HTTPCellRequest`` with libcurl and returns the final ``HTTPCellResponse``.
 ///
@@ -54,9 +55,7 @@ public struct CurlTransfer: Sendable {
         let worker = CurlWorker(request: request, tls: tls, limits: limits, signal: signal)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPCellResponse, any Error>) in
-                let thread = Thread { continuation.resume(with: worker.run()) }
-                thread.name = "spin-http"
-                thread.start()
+                NamedThread.start("http-cell") { continuation.resume(with: worker.run()) }
             }
         } onCancel: {
             signal.cancel()

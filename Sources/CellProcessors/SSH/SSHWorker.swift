@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 
 /// The body of the session thread: connect, verify, authenticate, exec, stream, exit; it
 /// always ends with exactly one ``SSHOutputPipe/finish(_:)``.
@@ -10,9 +11,7 @@ struct SSHWorker: Sendable {
 
     /// Starts the dedicated thread (blocking libssh2 work never runs on Swift's pool).
     func start() {
-        let thread = Thread { self.run() }
-        thread.name = "spin-ssh \(target.host)"
-        thread.start()
+        NamedThread.start("ssh \(target.host)") { self.run() }
     }
 
     func run() {

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 
 /// A piece of a child's output.
 struct OutputChunk: Sendable {
@@ -35,9 +36,7 @@ final class OutputPump: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in pump() }
-        thread.name = "shell-output"
-        thread.start()
+        NamedThread.start("shell-output") { [self] in pump() }
     }
 
     /// The consumer finished with one chunk.

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import ProcessSupport
 import Synchronization
 
 /// The runtime's output journal: one `KernelJournal` per running kernel,
@@ -29,9 +30,7 @@ public final class JournalStore: Sendable {
         var logger = logger
         logger[metadataKey: "component"] = "journal"
         self.logger = logger
-        let thread = Thread { [self] in runWriter() }
-        thread.name = "spin-journal-writer"
-        thread.start()
+        NamedThread.start("journal-writer") { [self] in runWriter() }
     }
 
     /// The journal of a kernel that is starting; an id with a journal on
