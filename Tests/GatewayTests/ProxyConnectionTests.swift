@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Logging
 import NIOCore
 import NIOEmbedded
@@ -29,7 +28,7 @@ import Testing
         let configuration = try GatewayConfiguration.load(environment: ["SPIN_TOKEN": String(repeating: "k", count: 40)])
         let quiet = LogSink { _ in }
         return GatewayCore(
-            configuration: configuration, httpClient: HTTPClient.shared, group: EmbeddedEventLoop(), metrics: GatewayMetrics(),
+            configuration: configuration, group: EmbeddedEventLoop(), metrics: GatewayMetrics(),
             logger: Logger(label: "test"), accessLog: AccessLog(level: .info, format: .text, redactor: Redactor(secret: "k"), sink: quiet)
         )
     }

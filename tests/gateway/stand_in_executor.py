@@ -1,7 +1,9 @@
 """A small stand-in for spin-executor: HTTP + WebSocket on a Unix socket.
 
 It echoes what it received so tests can check what the gateway forwarded:
-- GET /api/kernelspecs           -> one kernelspec (readiness)
+- GET /api/kernelspecs           -> one kernelspec (readiness); STAND_IN_KERNELSPECS picks
+                                    a broken answer instead: none, status500, garbage, huge,
+                                    hang, close
 - any /echo/...                  -> JSON with method, path, query, headers, body size and
                                     which executor-side connection carried it
 - GET /stream?n=N&delay=S         -> a chunked body of N lines, S seconds apart (defaults 5, 0.01)
@@ -30,8 +32,23 @@ from aiohttp import WSMsgType, web
 PROTOCOLS = ["v1.kernel.websocket.jupyter.org", "spin.json"]
 
 
-async def kernelspecs(_request):
-    return web.json_response({"default": "python3", "kernelspecs": {"python3": {"name": "python3", "spec": {}}}})
+async def kernelspecs(request):
+    mode = os.environ.get("STAND_IN_KERNELSPECS", "ok")
+    if mode == "none":
+        return web.json_response({"default": "python3", "kernelspecs": {}})
+    if mode == "status500":
+        return web.json_response({"error": "boom"}, status=500)
+    if mode == "garbage":
+        return web.Response(body=b'{"kernelspecs": {"python3": ', content_type="application/json")
+    if mode == "huge":  # over the gateway's 4 MiB limit for its own requests
+        return web.Response(body=b'{"kernelspecs": {"python3": {}}, "pad": "' + b"x" * (5 << 20) + b'"}')
+    if mode == "hang":
+        await asyncio.sleep(3600)
+    if mode == "close":
+        request.transport.close()
+        await asyncio.sleep(1)
+    return web.json_response({"default": "python3", "kernelspecs": {"python3": {"name": "python3", "spec": {}},
+                                                                    "ir": {"name": "ir", "spec": {}}}})
 
 
 async def metrics(_request):

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HummingbirdCore
 import HummingbirdTLS
@@ -44,16 +43,9 @@ public enum GatewayApp {
         let group = MultiThreadedEventLoopGroup.singleton
         let metrics = GatewayMetrics()
         MetricsSystem.bootstrap(metrics.factory)
-        var clientConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(2)), decompression: .disabled)
-        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(30))
-        // A missing or refusing socket is answered 503 at once instead of retried until the timeout.
-        clientConfiguration.connectionPool.retryConnectionEstablishment = false
-        clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
-        let httpClient = HTTPClient(eventLoopGroup: group, configuration: clientConfiguration, backgroundActivityLogger: logger)
-
         let accessLog = AccessLog(level: configuration.logLevel, format: configuration.logFormat, redactor: Redactor(secret: configuration.token))
         let core = GatewayCore(
-            configuration: configuration, httpClient: httpClient, group: group, metrics: metrics, logger: logger, accessLog: accessLog
+            configuration: configuration, group: group, metrics: metrics, logger: logger, accessLog: accessLog
         )
         let channel = GatewayChannel(core: core, readiness: ReadinessProbe(forwarder: core.forwarder))
         let server = try Self.makeServer(channel, configuration: configuration, tls: tls, group: group, logger: logger)
@@ -66,13 +58,7 @@ public enum GatewayApp {
         services.append(.init(service: server))
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGraceSeconds + 15)
-        do {
-            try await ServiceGroup(configuration: groupConfiguration).run()
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
-        }
-        try? await httpClient.shutdown()
+        try await ServiceGroup(configuration: groupConfiguration).run()
         logger.info("spin-gateway stopped")
     }
 

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Logging
 import NIOCore
 
@@ -15,7 +14,7 @@ struct GatewayCore: Sendable {
     var cors: CORSPolicy { self.access.cors }
     var scheme: String { self.configuration.isTLS ? "https" : "http" }
 
-    init(configuration: GatewayConfiguration, httpClient: HTTPClient, group: any EventLoopGroup, metrics: GatewayMetrics, logger: Logger, accessLog: AccessLog) {
+    init(configuration: GatewayConfiguration, group: any EventLoopGroup, metrics: GatewayMetrics, logger: Logger, accessLog: AccessLog) {
         self.configuration = configuration
         self.access = AccessPolicy(
             matcher: TokenMatcher(token: configuration.token),
@@ -23,7 +22,7 @@ struct GatewayCore: Sendable {
             cors: CORSPolicy(origins: configuration.allowedOrigins)
         )
         self.metrics = metrics
-        self.forwarder = ExecutorHTTPForwarder(client: httpClient, socketPath: configuration.executorSocket)
+        self.forwarder = ExecutorHTTPForwarder(socketPath: configuration.executorSocket, group: group)
         self.dialer = ExecutorWebSocketDialer(socketPath: configuration.executorSocket, group: group, maxFrameSize: 64 * 1024 * 1024)
         self.logger = logger
         self.accessLog = accessLog
