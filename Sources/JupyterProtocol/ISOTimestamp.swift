@@ -44,7 +44,7 @@ public enum ISOTimestamp {
     }
 
     /// `value` in `width` decimal digits (zero-padded), then `separator`.
-    private static func append(_ value: Int, width: Int, separator: Unicode.Scalar, to out: inout [UInt8]) {
+    static func append(_ value: Int, width: Int, separator: Unicode.Scalar, to out: inout [UInt8]) {
         let start = out.count
         out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
         var rest = value

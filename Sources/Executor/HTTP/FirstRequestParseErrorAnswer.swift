@@ -11,8 +11,11 @@ import NIOHTTP1
 /// answers parse errors only once the upgrade handler has passed the
 /// connection on, which it does when a head arrives: an error before the first
 /// head reached no one, and the connection stayed open, unanswered, for good.
-/// Once a head has passed, this handler steps aside and Hummingbird answers
-/// later parse errors (in that request's body or in later requests) itself.
+/// Once a head has passed, this handler steps aside: Hummingbird answers later
+/// parse errors of plain HTTP requests itself. (One case stays unanswered, as
+/// before: a WebSocket upgrade request whose body breaks, which leaves NIO's
+/// upgrade handler waiting for the request's end; only the gateway reaches this
+/// socket, and it sends upgrade requests without a body.)
 final class FirstRequestParseErrorAnswer: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart

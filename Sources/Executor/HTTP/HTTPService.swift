@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdCore
 import HummingbirdWebSocket
+import JupyterProtocol
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -18,7 +19,7 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
     let webSocketResponder: WebSocketResponder
     let channelConfiguration: HTTP1WebSocketUpgradeChannel.Configuration
     let configuration: ServerConfiguration
-    let onServerRunning: @Sendable (any Channel) async -> Void
+    let onServerRunning: @Sendable (any NIOCore.Channel) async -> Void
     let logger: Logger
 
     func run() async throws {
@@ -45,7 +46,9 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
         try await service.run()
     }
 
-    private func answer(_ request: Request, channel: any Channel) async throws -> Response {
+    private func answer(_ request: Request, channel: any NIOCore.Channel) async throws -> Response {
+        var logger = self.logger
+        logger[metadataKey: "hb.request.id"] = .stringConvertible(RequestID())
         let context = Responder.Context(source: .init(channel: channel, logger: logger))
         var response: Response
         do {

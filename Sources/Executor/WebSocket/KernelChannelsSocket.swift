@@ -40,6 +40,7 @@ struct KernelChannelsSocket {
         guard let id = context.requestContext.parameters.get("id"),
               let kernel = try? await services.kernels.kernel(id)
         else { return }
+        try await CloseFrameGate.install(on: context.requestContext.channel)
         let wire = WireProtocol.negotiate(offered: context.request.headers[.secWebSocketProtocol])
         let session = context.request.uri.queryParameters.get("session_id").flatMap { $0.isEmpty ? nil : String($0.prefix(128)) }
             ?? MessageFactory.newID()
@@ -96,9 +97,7 @@ struct KernelChannelsSocket {
         while cursor < through {
             let page = journal.read(kernelID, after: cursor, through: through, limit: 1000, maxBytes: JournalRoutes.pageBytes) ?? []
             guard let last = page.last else { return }
-            var written: EventLoopFuture<Void>?
-            for record in page { written = sink.writeUncounted(OutboundFrame(wire, record.channel, record.message)) }
-            try await written?.get()
+            try await sink.writeAndWait(page.map { OutboundFrame(wire, $0.channel, $0.message) })
             cursor = last.seq
         }
     }

@@ -60,6 +60,9 @@ final class WebSocketClientSink: KernelClientSink {
     }
 
     func deliver(_ frame: OutboundFrame) -> Bool {
+        // Off the event loop, every write is queued to it in call order; a write
+        // made on the loop itself would run at once, ahead of those queued.
+        assert(!channel.eventLoop.inEventLoop, "kernel messages are delivered from the kernel's task")
         let cost = Self.cost(frame)
         return state.withLock { state in
             guard !state.closed else { return true }
@@ -77,10 +80,20 @@ final class WebSocketClientSink: KernelClientSink {
         }
     }
 
-    /// Writes `frame` outside the backlog (the journal catch-up, which waits
-    /// for its own writes); completes once NIO has written it.
-    func writeUncounted(_ frame: OutboundFrame) -> EventLoopFuture<Void> {
-        channel.writeAndFlush(Self.webSocketFrame(frame))
+    /// Writes `frames` outside the backlog (a page of the journal catch-up) and
+    /// returns once NIO has written them. Cancelling the wait closes the
+    /// connection: a client that stopped reading must not hold a shutdown up.
+    func writeAndWait(_ frames: [OutboundFrame]) async throws {
+        guard let last = frames.last else { return }
+        for frame in frames.dropLast() { channel.write(Self.webSocketFrame(frame), promise: nil) }
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        channel.writeAndFlush(Self.webSocketFrame(last), promise: written)
+        let channel = self.channel
+        try await withTaskCancellationHandler {
+            try await written.futureResult.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
     }
 
     /// The catch-up is sent: write what was held, then deliver directly.

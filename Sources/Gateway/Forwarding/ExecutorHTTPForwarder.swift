@@ -3,7 +3,8 @@ import NIOHTTP1
 import NIOPosix
 
 /// Small requests of the gateway's own to the executor's Unix socket (the readiness
-/// check); browsers' requests go through `HTTPProxyHandler`. One short connection per
+/// check, `/metrics`, a kernel's existence before a WebSocket); browsers' requests go
+/// through `HTTPProxyHandler`. One short connection per
 /// request, on NIO's HTTP/1.1 codec: a health check every few seconds needs no pool.
 struct ExecutorHTTPForwarder: Sendable {
     let socketPath: String
@@ -71,6 +72,12 @@ final class ResponseCollector: ChannelInboundHandler {
         self.deadline = context.eventLoop.scheduleTask(in: self.timeout) {
             bound.value.0.finish(.failure(TimedOut()), context: bound.value.1)
         }
+    }
+
+    /// Also when the connection never came up (the executor is not listening yet):
+    /// the deadline must not keep the channel alive until it fires.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.deadline?.cancel()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
