@@ -4,8 +4,8 @@ import NIOPosix
 
 /// Small requests of the gateway's own to the executor's Unix socket (the readiness
 /// check, `/metrics`, a kernel's existence before a WebSocket); browsers' requests go
-/// through `HTTPProxyHandler`. One short connection per
-/// request, on NIO's HTTP/1.1 codec: a health check every few seconds needs no pool.
+/// through `HTTPProxyHandler`. One short connection per request, on NIO's HTTP/1.1
+/// codec: these are few enough to need no pool.
 struct ExecutorHTTPForwarder: Sendable {
     let socketPath: String
     let group: any EventLoopGroup
