@@ -22,16 +22,18 @@ public enum HTTPDate {
         var whole = time_t(seconds)
         var parts = tm()
         gmtime_r(&whole, &parts)
-        var out = Array(weekdays[Int(parts.tm_wday)].utf8) + Array(", ".utf8)
+        var out = [UInt8]()
         out.reserveCapacity(29)
+        out += weekdays[Int(parts.tm_wday)].utf8
+        out += ", ".utf8
         ISOTimestamp.append(Int(parts.tm_mday), width: 2, separator: " ", to: &out)
-        out += Array(months[Int(parts.tm_mon)].utf8)
+        out += months[Int(parts.tm_mon)].utf8
         out.append(UInt8(ascii: " "))
         ISOTimestamp.append(Int(parts.tm_year) + 1900, width: 4, separator: " ", to: &out)
         ISOTimestamp.append(Int(parts.tm_hour), width: 2, separator: ":", to: &out)
         ISOTimestamp.append(Int(parts.tm_min), width: 2, separator: ":", to: &out)
         ISOTimestamp.append(Int(parts.tm_sec), width: 2, separator: " ", to: &out)
-        out += Array("GMT".utf8)
+        out += "GMT".utf8
         return String(decoding: out, as: UTF8.self)
     }
 }
