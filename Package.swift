@@ -44,6 +44,8 @@ let package = Package(
 
         // posix_spawn's closefrom action, which Swift does not import.
         .target(name: "CSpawn"),
+        // Hands back the program's start-up pages once start-up is over (madvise, fadvise).
+        .target(name: "CResidentPages"),
 
         // MARK: Pure wire-protocol core (no I/O)
         .target(
@@ -62,7 +64,10 @@ let package = Package(
         ),
         .target(
             name: "ProcessSupport",
-            dependencies: ["CSpawn"],
+            dependencies: [
+                "CSpawn", "CResidentPages",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -178,6 +183,11 @@ let package = Package(
         .testTarget(
             name: "CellProcessorsTests",
             dependencies: ["CellProcessors", "Connections", "Kernels", "JupyterProtocol"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProcessSupportTests",
+            dependencies: ["ProcessSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

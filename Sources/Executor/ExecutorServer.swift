@@ -7,6 +7,7 @@ import Kernels
 import Logging
 import Metrics
 import NIOCore
+import ProcessSupport
 import Prometheus
 import ServiceLifecycle
 
@@ -55,7 +56,7 @@ public struct ExecutorServer: Sendable {
             // are still open, so clients see their cells finish.
             services: [
                 .init(service: application),
-                .init(service: KernelService(kernels: kernels, journal: journal, grace: configuration.shutdownGrace)),
+                .init(service: KernelService(kernels: kernels, journal: journal, grace: configuration.shutdownGrace, logger: logger)),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
@@ -99,15 +100,24 @@ public struct ExecutorServer: Sendable {
     }
 }
 
-/// Fills the warm pool at start; on shutdown lets running cells finish (up to
-/// the grace period), stops every kernel, then writes out the journal.
+/// Fills the warm pool at start, which ends start-up (its pages are handed
+/// back then); on shutdown lets running cells finish (up to the grace period),
+/// stops every kernel, then writes out the journal.
 struct KernelService: Service {
     let kernels: KernelManager
     let journal: JournalStore?
     let grace: Double
+    let logger: Logger
 
     func run() async throws {
-        await kernels.refillPool()
+        let warmUps = await kernels.refillPool()
+        // Not awaited here: a SIGTERM during a slow kernel start must not wait for it.
+        Task { [logger] in
+            for warmUp in warmUps {
+                await warmUp.value
+            }
+            StartupPages.releaseAndLog(logger)
+        }
         try? await gracefulShutdown()
         await kernels.stopAccepting()
         await kernels.drain(grace: grace)

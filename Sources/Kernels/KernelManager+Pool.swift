@@ -2,16 +2,20 @@ import Foundation
 import JupyterProtocol
 
 extension KernelManager {
-    /// Starts pooled kernels until `poolSize` are ready or starting.
-    public func refillPool() {
+    /// Starts pooled kernels until `poolSize` are ready or starting; the
+    /// tasks returned end when those kernels are ready (or failed to start).
+    @discardableResult
+    public func refillPool() -> [Task<Void, Never>] {
         let (defaultName, specs) = specs()
-        guard !stopping, let name = defaultName, let spec = specs[name] else { return }
+        guard !stopping, let name = defaultName, let spec = specs[name] else { return [] }
+        var warmUps: [Task<Void, Never>] = []
         while pool.count + poolStarting < configuration.poolSize {
             poolStarting += 1
             let kernel = makeKernel(spec)
             warming[kernel.id] = kernel
-            Task { await self.warmUp(kernel) }
+            warmUps.append(Task { await self.warmUp(kernel) })
         }
+        return warmUps
     }
 
     private func warmUp(_ kernel: Kernel) async {

@@ -4,6 +4,7 @@ import asyncio
 import base64
 import json
 import os
+import re
 import signal
 import socket
 import ssl
@@ -193,3 +194,26 @@ def test_jupyter_server_in_gateway_mode_runs_code_on_the_runtime(real_gateway, t
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+def test_start_up_pages_are_handed_back_and_both_processes_keep_working(make_gateway):
+    """Each process releases its start-up pages once (the gateway when it listens,
+    the executor when its warm pool is ready); code that runs afterwards faults its
+    pages back in: a pooled kernel still executes through both."""
+    gateway = make_gateway(executor="real", env={"SPIN_KERNEL_POOL": "1"}).start()
+    released = re.compile(r"(spin\.gateway|spin\.executor): start-up pages released bytes=(\d+)")
+    gateway.wait_for(lambda: len(released.findall(gateway.log())) == 2, "both processes' release")
+    amounts = {label: int(count) for label, count in released.findall(gateway.log())}
+    assert set(amounts) == {"spin.gateway", "spin.executor"}
+    assert all(count > 1 << 20 for count in amounts.values()), amounts
+    log = gateway.log()
+    assert log.index("kernel process started") < log.index("spin.executor: start-up pages released")
+    kernel = start_kernel(gateway, gateway.session())
+
+    async def scenario():
+        url = gateway.url.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels"
+        async with websockets.connect(url, subprotocols=[JUPYTER, token_protocol(gateway.token)], max_size=None) as ws:
+            stdout, reply = await run_cell(ws, "print(6 * 7)", binary=True)
+            assert stdout.strip() == "42" and reply["status"] == "ok"
+    asyncio.run(asyncio.wait_for(scenario(), 120))
+    assert len(released.findall(gateway.log())) == 2  # once per process, not per request

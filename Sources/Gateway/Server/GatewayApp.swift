@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOPosix
+import ProcessSupport
 import ServiceLifecycle
 
 /// Builds and runs the gateway: configuration → logging → services → `ServiceGroup`.
@@ -68,6 +69,9 @@ public enum GatewayApp {
         let onRunning: @Sendable (any Channel) async -> Void = { listener in
             let port = listener.localAddress?.port ?? configuration.port
             logger.info("spin-gateway listening on \(scheme)://\(configuration.bindHost):\(port)", metadata: ["executor.mode": "\(configuration.executorMode.rawValue)"])
+            // Listening ends the gateway's start-up (configuration, TLS, the
+            // executor's launch): its pages are handed back.
+            StartupPages.releaseAndLog(logger)
         }
         guard let tls, let files = configuration.tls else {
             return Server(childChannelSetup: channel, configuration: address, onServerRunning: onRunning, eventLoopGroup: group, logger: logger)
