@@ -3,7 +3,8 @@
 # (lld --symbol-ordering-file; see release-flags next to it). It lists every function
 # the gateway and the executor run from start-up through 15 idle seconds and a little
 # traffic (status requests, a kernel started, three cells run over its WebSocket),
-# hottest first, as counted by callgrind. They are ~2 MB of code; unordered, they are
+# hottest first, as counted by callgrind: first what runs after start-up, then what only
+# start-up ran (whose pages each process hands back when start-up ends). They are ~2 MB of code; unordered, they are
 # spread over ~17 MB of the 64 KiB windows the kernel maps at each page fault, which was
 # most of the idle resident memory (bench/findings.md, scenario 6).
 #
@@ -22,6 +23,10 @@ mkdir -p "$WORK/bin" "$WORK/home"
 # valgrind cannot read the static binaries' DWARF; the symbol table is all it needs.
 strip -g -o "$WORK/bin/spin-gateway" "$BIN/spin-gateway"
 strip -g -o "$WORK/bin/spin-executor.real" "$BIN/spin-executor"
+# valgrind writes into a constant libdispatch hands to sigsuspend (profile-copy.py)
+for binary in "$WORK/bin/spin-gateway" "$WORK/bin/spin-executor.real"; do
+    "$ROOT/.venv/bin/python" "$HERE/profile-copy.py" "$binary"
+done
 cat >"$WORK/bin/spin-executor" <<WRAP
 #!/bin/sh
 exec valgrind --tool=callgrind --demangle=no --callgrind-out-file=$WORK/callgrind.executor.%p $WORK/bin/spin-executor.real "\$@"
@@ -30,7 +35,7 @@ chmod +x "$WORK/bin/spin-executor"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/key.pem" \
     -out "$WORK/cert.pem" -days 1 -subj /CN=localhost 2>/dev/null
 TOKEN=$(openssl rand -hex 24)   # a throwaway token: the profiled gateway listens on loopback
-env -i PATH="$ROOT/.venv/bin:/usr/bin:/bin" HOME="$WORK" SPIN_TOKEN="$TOKEN" SPIN_HOME="$WORK/home" \
+env -i PATH="$ROOT/.venv/bin:/usr/bin:/bin" HOME="$WORK" SPIN_TOKEN="$TOKEN" SPIN_HOME="$WORK/home" SPIN_LOG_LEVEL=debug \
     SPIN_BIND=127.0.0.1 SPIN_PORT="$PORT" SPIN_KERNEL_POOL=1 SSL_CERT_FILE="$WORK/cert.pem" \
     SSL_KEY_FILE="$WORK/key.pem" SPIN_EXECUTOR_BIN="$WORK/bin/spin-executor" \
     valgrind --tool=callgrind --demangle=no --callgrind-out-file="$WORK/callgrind.gateway.%p" \
@@ -39,11 +44,18 @@ GATEWAY=$!
 trap 'kill -TERM $GATEWAY 2>/dev/null || true' EXIT
 # -f: until /readyz says ready (its answers before that take other paths)
 for _ in $(seq 240); do curl -skf "https://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 1; done
+# Start-up ends where each process releases its start-up pages (the executor's once its
+# pooled kernel is ready): the profiles so far are start-up's (callgrind.*.1).
+for _ in $(seq 240); do
+    [ "$(grep -c 'start-up pages released' "$WORK/gateway.log")" -ge 2 ] && break; sleep 1
+done
+callgrind_control --dump >/dev/null
 sleep 15   # idle: the pool's kernel, timers, metrics
 SPIN_TOKEN="$TOKEN" "$ROOT/.venv/bin/python" "$HERE/traffic.py" "$PORT"
 sleep 5
 kill -TERM $GATEWAY 2>/dev/null || true; wait $GATEWAY 2>/dev/null || true; sleep 3
 trap - EXIT
-"$ROOT/.venv/bin/python" "$HERE/rank.py" "$WORK"/callgrind.* >"$WORK/order.txt"
+"$ROOT/.venv/bin/python" "$HERE/rank.py" $(ls "$WORK"/callgrind.* | grep -v '\.1$') \
+    --start-up "$WORK"/callgrind.*.1 >"$WORK/order.txt"
 mv "$WORK/order.txt" "$HERE/order.txt"   # only a finished ranking replaces the order
 echo "scripts/link/order.txt: $(wc -l <"$HERE/order.txt") functions (profiles in $WORK)"

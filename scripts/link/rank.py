@@ -1,7 +1,14 @@
 """Ranks the functions in callgrind profiles by the instructions spent in each
 (exclusive, summed over the profiles), hottest first, one mangled name per line: the
 symbol ordering file for lld (scripts/link/generate-order.sh). Functions that ran but spent no
-counted instruction (seen only as callees) come last."""
+counted instruction (seen only as callees) come last.
+
+    rank.py RUNNING_PROFILE... [--start-up START_UP_PROFILE...]
+
+Functions that ran after start-up (the RUNNING profiles) come first; those that ran only
+during start-up follow. Each process hands its start-up pages back when start-up ends
+(Sources/CResidentPages), so what it faults in afterwards should be packed together,
+not spread among functions start-up alone ran."""
 import collections
 import re
 import sys
@@ -37,5 +44,13 @@ def rank(paths):
             if n and "'" not in n and not n.startswith("0x") and not any(c.isspace() for c in n)]
 
 
+def order(running, start_up):
+    first = rank(running)
+    seen = set(first)
+    return first + [name for name in rank(start_up) if name not in seen]
+
+
 if __name__ == "__main__":
-    print("\n".join(rank(sys.argv[1:])))
+    arguments = sys.argv[1:]
+    split = arguments.index("--start-up") if "--start-up" in arguments else len(arguments)
+    print("\n".join(order(arguments[:split], arguments[split + 1:])))
