@@ -15,8 +15,9 @@
 //   process's RSS. Pages another process maps stay.
 //
 // Writable segments are never touched: they hold relocated pointers (RELRO)
-// and data, which releasing would lose. A debugger's breakpoints in the code
-// (copied pages) would be lost too; attach after start-up.
+// and data, which releasing would lose; nor is a program whose code the
+// loader relocated in place (text relocations; ours have none). A debugger's
+// breakpoints in the code (copied pages) would be lost; attach after start-up.
 #ifdef __linux__
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,10 +48,26 @@ static int release_segment(uintptr_t start, uintptr_t end, struct release_state 
     return 0;
 }
 
+/// Whether the loader relocated the program's code in place (text relocations):
+/// its code pages are then no longer copies of the file.
+static int has_text_relocations(const struct dl_phdr_info *info) {
+    for (int index = 0; index < info->dlpi_phnum; index++) {
+        const ElfW(Phdr) *header = &info->dlpi_phdr[index];
+        if (header->p_type != PT_DYNAMIC) continue;
+        for (const ElfW(Dyn) *entry = (const ElfW(Dyn) *)(info->dlpi_addr + header->p_vaddr);
+             entry->d_tag != DT_NULL; entry++) {
+            if (entry->d_tag == DT_TEXTREL) return 1;
+            if (entry->d_tag == DT_FLAGS && (entry->d_un.d_val & DF_TEXTREL)) return 1;
+        }
+    }
+    return 0;
+}
+
 /// dl_iterate_phdr reports the main program first; returning 1 stops there.
 static int release_main_program(struct dl_phdr_info *info, size_t size, void *data) {
     (void)size;
     struct release_state *state = data;
+    if (has_text_relocations(info)) return 1;
     for (int index = 0; index < info->dlpi_phnum; index++) {
         const ElfW(Phdr) *header = &info->dlpi_phdr[index];
         if (header->p_type != PT_LOAD || (header->p_flags & PF_W)) continue;

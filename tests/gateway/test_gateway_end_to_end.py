@@ -197,9 +197,9 @@ def test_jupyter_server_in_gateway_mode_runs_code_on_the_runtime(real_gateway, t
 
 
 def test_start_up_pages_are_handed_back_and_both_processes_keep_working(make_gateway):
-    """Each process releases its start-up pages once (the gateway when it listens,
-    the executor when its warm pool is ready); code that runs afterwards faults its
-    pages back in: a pooled kernel still executes through both."""
+    """Each process releases its start-up pages once (the gateway when its executor
+    first answers ready, the executor when its warm pool is ready); code that runs
+    afterwards faults its pages back in: a pooled kernel still executes through both."""
     gateway = make_gateway(executor="real", env={"SPIN_KERNEL_POOL": "1"}).start()
     released = re.compile(r"(spin\.gateway|spin\.executor): start-up pages released bytes=(\d+)")
     gateway.wait_for(lambda: len(released.findall(gateway.log())) == 2, "both processes' release")
@@ -208,6 +208,7 @@ def test_start_up_pages_are_handed_back_and_both_processes_keep_working(make_gat
     assert all(count > 1 << 20 for count in amounts.values()), amounts
     log = gateway.log()
     assert log.index("kernel process started") < log.index("spin.executor: start-up pages released")
+    assert log.index("spin.gateway: executor ready") < log.index("spin.gateway: start-up pages released")
     kernel = start_kernel(gateway, gateway.session())
 
     async def scenario():

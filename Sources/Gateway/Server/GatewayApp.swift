@@ -5,7 +5,6 @@ import Logging
 import Metrics
 import NIOCore
 import NIOPosix
-import ProcessSupport
 import ServiceLifecycle
 
 /// Builds and runs the gateway: configuration → logging → services → `ServiceGroup`.
@@ -48,8 +47,10 @@ public enum GatewayApp {
         let core = GatewayCore(
             configuration: configuration, group: group, metrics: metrics, logger: logger, accessLog: accessLog
         )
-        let channel = GatewayChannel(core: core, readiness: ReadinessProbe(forwarder: core.forwarder))
-        let server = try Self.makeServer(channel, configuration: configuration, tls: tls, group: group, logger: logger)
+        let readiness = ReadinessProbe(forwarder: core.forwarder)
+        let channel = GatewayChannel(core: core, readiness: readiness)
+        let completion = StartupCompletion(readiness: readiness, logger: logger)
+        let server = try Self.makeServer(channel, completion: completion, configuration: configuration, tls: tls, group: group, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if configuration.executorMode == .spawn {
             let launch = ExecutorLaunch(configuration: configuration, environment: environment, gatewayExecutable: ExecutorLaunch.currentExecutable())
@@ -63,15 +64,17 @@ public enum GatewayApp {
         logger.info("spin-gateway stopped")
     }
 
-    static func makeServer(_ channel: GatewayChannel, configuration: GatewayConfiguration, tls: TLSMaterial?, group: any EventLoopGroup, logger: Logger) throws -> any Service {
+    static func makeServer(
+        _ channel: GatewayChannel, completion: StartupCompletion, configuration: GatewayConfiguration, tls: TLSMaterial?,
+        group: any EventLoopGroup, logger: Logger
+    ) throws -> any Service {
         let address = ServerConfiguration(address: .hostname(configuration.bindHost, port: configuration.port))
         let scheme = configuration.isTLS ? "https" : "http"
         let onRunning: @Sendable (any Channel) async -> Void = { listener in
             let port = listener.localAddress?.port ?? configuration.port
             logger.info("spin-gateway listening on \(scheme)://\(configuration.bindHost):\(port)", metadata: ["executor.mode": "\(configuration.executorMode.rawValue)"])
-            // Listening ends the gateway's start-up (configuration, TLS, the
-            // executor's launch): its pages are handed back.
-            StartupPages.releaseAndLog(logger)
+            // Not awaited: the server serves meanwhile.
+            Task { await completion.run() }
         }
         guard let tls, let files = configuration.tls else {
             return Server(childChannelSetup: channel, configuration: address, onServerRunning: onRunning, eventLoopGroup: group, logger: logger)
