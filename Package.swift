@@ -45,7 +45,7 @@ let package = Package(
         // posix_spawn's closefrom action, which Swift does not import.
         .target(name: "CSpawn"),
         // Hands back the program's start-up pages once start-up is over (madvise, fadvise).
-        .target(name: "CResidentPages"),
+        .target(name: "CStartupPages"),
 
         // MARK: Pure wire-protocol core (no I/O)
         .target(
@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "ProcessSupport",
             dependencies: [
-                "CSpawn", "CResidentPages",
+                "CSpawn", "CStartupPages",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

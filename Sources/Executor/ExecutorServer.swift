@@ -112,13 +112,15 @@ struct KernelService: Service {
     func run() async throws {
         let warmUps = await kernels.refillPool()
         // Not awaited here: a SIGTERM during a slow kernel start must not wait for it.
-        Task { [logger] in
+        let startUpEnd = Task { [logger] in
             for warmUp in warmUps {
                 await warmUp.value
             }
+            guard !Task.isCancelled else { return }
             StartupPages.releaseAndLog(logger)
         }
         try? await gracefulShutdown()
+        startUpEnd.cancel()
         await kernels.stopAccepting()
         await kernels.drain(grace: grace)
         await kernels.shutdownAll()

@@ -1,41 +1,52 @@
-import CResidentPages
+import CStartupPages
 import Foundation
 import Logging
 
 /// Hands back the memory of code and constants only start-up used: call it
 /// once, when start-up is over. What runs afterwards faults its own pages back
-/// in, so idle memory is what the running server uses (Sources/CResidentPages
+/// in, so idle memory is what the running server uses (Sources/CStartupPages
 /// says how; bench/findings.md, scenario 6, what it saves).
 public enum StartupPages {
-    public struct Failure: Error, CustomStringConvertible, Sendable {
-        public let errno: Int32
-        public var description: String {
-            "could not release start-up pages: \(String(cString: strerror(errno)))"
-        }
+    /// An errno of the release, with its text.
+    public struct SystemError: Error, CustomStringConvertible, Sendable {
+        public let code: Int32
+        public var description: String { "\(String(cString: strerror(code))) (errno \(code))" }
     }
 
-    /// Returns the bytes of program pages released.
-    @discardableResult
-    public static func release() throws(Failure) -> Int {
+    public struct Outcome: Sendable {
+        /// Bytes of program pages unmapped.
+        public var released: Int
+        /// Why the program file's pages could not be dropped from the page
+        /// cache (the pages then left this process's RSS only); nil when they were.
+        public var cacheError: SystemError?
+    }
+
+    /// Releases the pages. Blocking system calls (the page-cache step walks a
+    /// file of ~150 MB): once per process, so a pool thread may take them.
+    public static func release() throws(SystemError) -> Outcome {
         #if os(Linux)
-        let released = spin_release_program_pages()
-        guard released >= 0 else { throw Failure(errno: errno) }
-        return released
+        var cacheErrno: Int32 = 0
+        let released = spin_release_startup_pages(&cacheErrno)
+        guard released >= 0 else { throw SystemError(code: Int32(-released)) }
+        return Outcome(released: released, cacheError: cacheErrno == 0 ? nil : SystemError(code: cacheErrno))
         #else
-        return 0
+        return Outcome(released: 0, cacheError: nil)
         #endif
     }
 }
 
 extension StartupPages {
-    /// Releases them, saying how much at debug level. A failure is a warning:
-    /// it costs memory, nothing else.
+    /// Releases them and says so. A failure is a warning: it costs memory,
+    /// nothing else.
     public static func releaseAndLog(_ logger: Logger) {
         do {
-            let released = try release()
-            logger.debug("start-up pages released", metadata: ["bytes": "\(released)"])
+            let outcome = try release()
+            logger.info("start-up pages released", metadata: ["bytes": "\(outcome.released)"])
+            if let error = outcome.cacheError {
+                logger.warning("start-up pages stay in the page cache: \(error)")
+            }
         } catch {
-            logger.warning("\(error)")
+            logger.warning("could not release start-up pages: \(error)")
         }
     }
 }

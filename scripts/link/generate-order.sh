@@ -35,7 +35,7 @@ chmod +x "$WORK/bin/spin-executor"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/key.pem" \
     -out "$WORK/cert.pem" -days 1 -subj /CN=localhost 2>/dev/null
 TOKEN=$(openssl rand -hex 24)   # a throwaway token: the profiled gateway listens on loopback
-env -i PATH="$ROOT/.venv/bin:/usr/bin:/bin" HOME="$WORK" SPIN_TOKEN="$TOKEN" SPIN_HOME="$WORK/home" SPIN_LOG_LEVEL=debug \
+env -i PATH="$ROOT/.venv/bin:/usr/bin:/bin" HOME="$WORK" SPIN_TOKEN="$TOKEN" SPIN_HOME="$WORK/home" \
     SPIN_BIND=127.0.0.1 SPIN_PORT="$PORT" SPIN_KERNEL_POOL=1 SSL_CERT_FILE="$WORK/cert.pem" \
     SSL_KEY_FILE="$WORK/key.pem" SPIN_EXECUTOR_BIN="$WORK/bin/spin-executor" \
     valgrind --tool=callgrind --demangle=no --callgrind-out-file="$WORK/callgrind.gateway.%p" \
@@ -46,9 +46,12 @@ trap 'kill -TERM $GATEWAY 2>/dev/null || true' EXIT
 for _ in $(seq 240); do curl -skf "https://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 1; done
 # Start-up ends where each process releases its start-up pages (the executor's once its
 # pooled kernel is ready): the profiles so far are start-up's (callgrind.*.1).
+released=0
 for _ in $(seq 240); do
-    [ "$(grep -c 'start-up pages released' "$WORK/gateway.log")" -ge 2 ] && break; sleep 1
+    released=$(grep -c 'start-up pages released' "$WORK/gateway.log" || true)
+    [ "$released" -ge 2 ] && break; sleep 1
 done
+[ "$released" -ge 2 ] || { echo "no start-up end logged by both processes in 240 s (see $WORK/gateway.log)" >&2; exit 1; }
 callgrind_control --dump >/dev/null
 sleep 15   # idle: the pool's kernel, timers, metrics
 SPIN_TOKEN="$TOKEN" "$ROOT/.venv/bin/python" "$HERE/traffic.py" "$PORT"

@@ -7,7 +7,7 @@ counted instruction (seen only as callees) come last.
 
 Functions that ran after start-up (the RUNNING profiles) come first; those that ran only
 during start-up follow. Each process hands its start-up pages back when start-up ends
-(Sources/CResidentPages), so what it faults in afterwards should be packed together,
+(Sources/CStartupPages), so what it faults in afterwards should be packed together,
 not spread among functions start-up alone ran."""
 import collections
 import re

@@ -49,8 +49,7 @@ public enum GatewayApp {
         )
         let readiness = ReadinessProbe(forwarder: core.forwarder)
         let channel = GatewayChannel(core: core, readiness: readiness)
-        let completion = StartupCompletion(readiness: readiness, logger: logger)
-        let server = try Self.makeServer(channel, completion: completion, configuration: configuration, tls: tls, group: group, logger: logger)
+        let server = try Self.makeServer(channel, configuration: configuration, tls: tls, group: group, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if configuration.executorMode == .spawn {
             let launch = ExecutorLaunch(configuration: configuration, environment: environment, gatewayExecutable: ExecutorLaunch.currentExecutable())
@@ -58,23 +57,19 @@ public enum GatewayApp {
             services.append(.init(service: ExecutorSupervisor(launch: launch, logger: logger, metrics: metrics, stopTimeout: stopTimeout)))
         }
         services.append(.init(service: server))
+        services.append(.init(service: StartupCompletion(readiness: readiness, logger: logger), successTerminationBehavior: .ignore))
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGraceSeconds + 15)
         try await ServiceGroup(configuration: groupConfiguration).run()
         logger.info("spin-gateway stopped")
     }
 
-    static func makeServer(
-        _ channel: GatewayChannel, completion: StartupCompletion, configuration: GatewayConfiguration, tls: TLSMaterial?,
-        group: any EventLoopGroup, logger: Logger
-    ) throws -> any Service {
+    static func makeServer(_ channel: GatewayChannel, configuration: GatewayConfiguration, tls: TLSMaterial?, group: any EventLoopGroup, logger: Logger) throws -> any Service {
         let address = ServerConfiguration(address: .hostname(configuration.bindHost, port: configuration.port))
         let scheme = configuration.isTLS ? "https" : "http"
         let onRunning: @Sendable (any Channel) async -> Void = { listener in
             let port = listener.localAddress?.port ?? configuration.port
             logger.info("spin-gateway listening on \(scheme)://\(configuration.bindHost):\(port)", metadata: ["executor.mode": "\(configuration.executorMode.rawValue)"])
-            // Not awaited: the server serves meanwhile.
-            Task { await completion.run() }
         }
         guard let tls, let files = configuration.tls else {
             return Server(childChannelSetup: channel, configuration: address, onServerRunning: onRunning, eventLoopGroup: group, logger: logger)
