@@ -17,8 +17,13 @@ import Testing
         return path
     }
 
+    func removeFolders(_ paths: String...) {
+        for path in paths { try? FileManager.default.removeItem(atPath: path) }
+    }
+
     @Test func earlierPathsWinAndBrokenSpecsAreSkipped() throws {
         let first = temporaryFolder(), second = temporaryFolder()
+        defer { removeFolders(first, second) }
         try makeSpec(in: first, name: "python3", argv: ["first"])
         try makeSpec(in: second, name: "python3", argv: ["second"])
         try makeSpec(in: second, name: "other")
@@ -41,6 +46,7 @@ import Testing
 
     @Test func kernelsNeverSeeTheRuntimesSecrets() throws {
         let folder = temporaryFolder()
+        defer { removeFolders(folder) }
         try makeSpec(in: folder, name: "python3")
         let spec = try #require(KernelSpecCatalog(searchPaths: [folder]).discover()["python3"])
         let environment = KernelEnvironment.make(
@@ -51,7 +57,9 @@ import Testing
     }
 
     @Test func connectionFilesArePrivate() throws {
-        let folder = temporaryFolder() + "/kernels"
+        let parent = temporaryFolder()
+        defer { removeFolders(parent) }
+        let folder = parent + "/kernels"
         let provisioner = KernelProvisioner(connectionFolder: folder, runtimeEnvironment: [:])
         let info = ConnectionInfoFixture.make()
         try provisioner.writeConnectionFile(info, to: folder + "/k.json")
