@@ -29,6 +29,21 @@ private struct Square: Shape {
         #expect("start-up pages".uppercased() == "START-UP PAGES")
     }
 
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/sys/kernel/mm/transparent_hugepage"),
+                   "the split's flag needs a kernel with transparent huge pages"))
+    func splitsTheCodeIntoSmallMappings() throws {
+        let outcome = try StartupPages.release()
+        #expect(outcome.splitError == nil)
+        let sizes = try codeMappingSizes()
+        // The pages at each end of the code share a page with the next segment
+        // and stay apart as mappings of their own; every other one is a chunk.
+        let chunks = sizes.filter { $0 > 4096 }
+        #expect(chunks.count > 100, "code mappings: \(sizes.count)")
+        #expect(chunks.allSatisfy { $0 <= 16 * 1024 }, "largest: \(sizes.max() ?? 0) bytes")
+        #expect(outcome.codeMappings >= chunks.count)
+        #expect("split code".uppercased() == "SPLIT CODE")
+    }
+
     @Test(.enabled(if: programFileIsOnDisk(), "tmpfs and ramfs keep every page in memory"))
     func dropsCachedPagesOfTheProgramFileThatNothingMaps() throws {
         let file = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)
@@ -66,12 +81,34 @@ private func programFileIsOnDisk() -> Bool {
     return best.map { !["tmpfs", "ramfs"].contains($0.type) } ?? false
 }
 
+/// The whole text of a /proc file: read to its end (its size says 0, which
+/// `String(contentsOfFile:)` takes at its word: it returned only a first part).
+private func procFile(_ path: String) throws -> String {
+    let handle = try #require(FileHandle(forReadingAtPath: path))
+    defer { try? handle.close() }
+    return String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+}
+
+/// Bytes of each of this program's code mappings: its r-xp lines in
+/// /proc/self/maps, matched by the file's inode (a path may hold spaces).
+private func codeMappingSizes() throws -> [Int] {
+    var program = stat()
+    try #require(stat("/proc/self/exe", &program) == 0)
+    let maps = try procFile("/proc/self/maps")
+    return maps.split(separator: "\n").compactMap { line in
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count >= 5, fields[1] == "r-xp", UInt(fields[4]) == UInt(program.st_ino) else { return nil }
+        let bounds = fields[0].split(separator: "-").compactMap { Int($0, radix: 16) }
+        return bounds.count == 2 ? bounds[1] - bounds[0] : nil
+    }
+}
+
 /// Kilobytes of this program's code in memory: its r-xp mappings in
 /// /proc/self/smaps, matched by the file's inode (a path may hold spaces).
 private func residentCodeKB() throws -> Int {
     var program = stat()
     try #require(stat("/proc/self/exe", &program) == 0)
-    let smaps = try String(contentsOfFile: "/proc/self/smaps", encoding: .utf8)
+    let smaps = try procFile("/proc/self/smaps")
     var inProgramCode = false
     var total = 0
     for line in smaps.split(separator: "\n") {

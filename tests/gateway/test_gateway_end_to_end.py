@@ -198,14 +198,18 @@ def test_jupyter_server_in_gateway_mode_runs_code_on_the_runtime(real_gateway, t
 
 def test_start_up_pages_are_handed_back_and_both_processes_keep_working(make_gateway):
     """Each process releases its start-up pages once (the gateway when its executor
-    first answers ready, the executor when its warm pool is ready); code that runs
-    afterwards faults its pages back in: a pooled kernel still executes through both."""
+    first answers ready, the executor when its warm pool is ready) and splits its code
+    into small mappings; code that runs afterwards faults its pages back in: a pooled
+    kernel still executes through both."""
     gateway = make_gateway(executor="real", env={"SPIN_KERNEL_POOL": "1"}).start()
-    released = re.compile(r"(spin\.gateway|spin\.executor): start-up pages released bytes=(\d+)")
+    released = re.compile(r"(spin\.gateway|spin\.executor): start-up pages released bytes=(\d+) code_mappings=(\d+)")
     gateway.wait_for(lambda: len(released.findall(gateway.log())) == 2, "both processes' release")
-    amounts = {label: int(count) for label, count in released.findall(gateway.log())}
+    amounts = {label: (int(count), int(mappings)) for label, count, mappings in released.findall(gateway.log())}
     assert set(amounts) == {"spin.gateway", "spin.executor"}
-    assert all(count > 1 << 20 for count in amounts.values()), amounts
+    assert all(count > 1 << 20 for count, _ in amounts.values()), amounts
+    # 16 KiB each: a process's ~20 MB of code in more than a thousand mappings.
+    assert all(mappings > 1000 for _, mappings in amounts.values()), amounts
+    assert "code not split" not in gateway.log()
     log = gateway.log()
     assert log.index("kernel process started") < log.index("spin.executor: start-up pages released")
     assert log.index("spin.gateway: executor ready") < log.index("spin.gateway: start-up pages released")

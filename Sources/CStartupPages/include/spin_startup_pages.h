@@ -1,11 +1,23 @@
 #ifndef SPIN_STARTUP_PAGES_H
 #define SPIN_STARTUP_PAGES_H
 
-/// Releases the resident pages of this program's read-only segments (code,
-/// constants, unwind tables), marks them for random access, then drops the
-/// program file's cached pages that nothing maps any more (startup_pages.c).
-/// Returns the bytes of the ranges released, or -errno if none could be.
-/// `*cache_errno` is 0, or the errno of the page-cache step (which can fail on
-/// its own, without /proc for instance).
-long spin_release_startup_pages(int *cache_errno);
+/// What a release did.
+struct spin_startup_release {
+    /// Bytes of the read-only segments whose pages were released.
+    long released;
+    /// Mappings the program's code was split into (0 if it was not).
+    long code_mappings;
+    /// 0, or the errno of the code split (which failing leaves the code whole).
+    int split_errno;
+    /// 0, or the errno of the page-cache step (which can fail on its own,
+    /// without /proc for instance).
+    int cache_errno;
+};
+
+/// Splits this program's code into small mappings, releases the resident pages
+/// of its read-only segments (code, constants, unwind tables), marks them for
+/// random access, then drops the program file's cached pages that nothing maps
+/// any more (startup_pages.c). Returns 0, or an errno if nothing could be
+/// released; `*outcome` says what was done.
+int spin_release_startup_pages(struct spin_startup_release *outcome);
 #endif
