@@ -15,6 +15,8 @@ PORT=${PORT:-18998}
 command -v valgrind >/dev/null || { apt-get install -y valgrind >/dev/null; }
 mkdir -p "$WORK/bin" "$WORK/home"
 strip -g -o "$WORK/bin/spin-gateway" "$ROOT/.build/release/spin-gateway"
+# valgrind writes into a constant libdispatch hands to sigsuspend (scripts/link/profile-copy.py)
+"$ROOT/.venv/bin/python" "$ROOT/scripts/link/profile-copy.py" "$WORK/bin/spin-gateway"
 cp "$ROOT/.build/release/spin-executor" "$WORK/bin/"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/key.pem" \
     -out "$WORK/cert.pem" -days 1 -subj /CN=localhost 2>/dev/null
