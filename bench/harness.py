@@ -401,6 +401,8 @@ class Peer:
 class RuntimePeer(Peer):
     """spin-gateway (TLS, token) spawning spin-executor on a Unix socket."""
 
+    repeat_stream = True  # scenario 2 samples it three times against the floor
+
     def __init__(self, tls, token, bin_dir: Path, pool: int = 1, label: str = "SPIN runtime (gateway, TLS)"):
         super().__init__(tls, token)
         self.label = label
@@ -457,6 +459,7 @@ class ExecutorSocketPeer(Peer):
 
     label = "SPIN executor socket (direct)"
     ws_subprotocols = ["spin.json"]
+    repeat_stream = True
 
     def __init__(self, runtime: RuntimePeer):
         super().__init__(None, runtime.token)
