@@ -4,12 +4,12 @@
 // 35 MB at idle were pages only start-up used (bench/findings.md, scenario 6).
 // This hands those pages back once start-up is over.
 //
-// - The code is split into 16 KiB mappings first (split_code below), so that
-//   what runs afterwards brings in its own pages, not their neighbours.
 // - madvise(MADV_DONTNEED) on the read-only segments unmaps their pages: they
 //   are clean copies of the file, so nothing is lost; what runs next faults
 //   its pages back in (another thread running there meanwhile just faults).
 // - MADV_RANDOM stops read-ahead on the constants (not on code: see below).
+// - The code is then split into 16 KiB mappings (split_code below), so that
+//   what runs afterwards brings in its own pages, not their neighbours.
 // - posix_fadvise(POSIX_FADV_DONTNEED) on the program file then drops its
 //   cached pages that no process maps, so the memory is freed from the page
 //   cache (which a cgroup's limit counts) too, not just taken out of this
@@ -90,19 +90,28 @@ static int collect_main_program(struct dl_phdr_info *info, size_t size, void *da
 /// The kernel merges neighbouring mappings whose flags are equal, so every
 /// other chunk gets MADV_NOHUGEPAGE: a flag that changes nothing here (a huge
 /// page needs a 2 MB mapping) beyond keeping the chunks apart. Each mapping
-/// costs the kernel ~0.2 KB (the gateway's and executor's ~3 400: 0.66 MB).
+/// costs the kernel ~0.2 KB (the gateway's and executor's ~3 200: 0.66 MB).
 /// Returns 0 or an errno (EINVAL: a kernel without transparent huge pages;
-/// ENOMEM: the process's limit of mappings); `*mappings` counts what the code
-/// is in afterwards.
+/// EAGAIN: the process's limit of mappings reached); the chunks split before a
+/// failure stay split. `*mappings` counts the mappings the code is in
+/// afterwards, 0 if it is still one.
 static int split_code(uintptr_t start, uintptr_t end, long *mappings) {
     const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     const uintptr_t chunk = code_chunk > page ? code_chunk : page;
-    *mappings = 1;
-    for (uintptr_t at = (start + chunk - 1) / chunk * chunk; at < end; at += chunk) {
-        const size_t length = end - at < chunk ? end - at : chunk;
-        if ((at / chunk) % 2 == 1 && madvise((void *)at, length, MADV_NOHUGEPAGE) != 0) return errno;
-        if (at > start) *mappings += 1;
+    long chunks = 0;
+    *mappings = 0;
+    // Chunks are aligned to their size; the first and last may be cut by the range.
+    for (uintptr_t base = start / chunk * chunk; base < end; base += chunk, chunks++) {
+        if ((base / chunk) % 2 == 0) continue;
+        const uintptr_t from = base > start ? base : start;
+        const uintptr_t to = base + chunk < end ? base + chunk : end;
+        if (madvise((void *)from, to - from, MADV_NOHUGEPAGE) != 0) {
+            // The chunk before this one stays joined to the unsplit rest.
+            *mappings = chunks >= 2 ? chunks : 0;
+            return errno;
+        }
     }
+    *mappings = chunks > 1 ? chunks : 0;
     return 0;
 }
 
@@ -120,13 +129,6 @@ int spin_release_startup_pages(struct spin_startup_release *outcome) {
     dl_iterate_phdr(collect_main_program, &ranges);
     *outcome = (struct spin_startup_release){0};
     for (int index = 0; index < ranges.count; index++) {
-        if (!ranges.executable[index]) continue;
-        long mappings = 0;
-        outcome->split_errno = split_code(ranges.start[index], ranges.end[index], &mappings);
-        if (mappings > 1) outcome->code_mappings += mappings;
-        if (outcome->split_errno != 0) break;
-    }
-    for (int index = 0; index < ranges.count; index++) {
         void *start = (void *)ranges.start[index];
         const size_t length = ranges.end[index] - ranges.start[index];
         if (madvise(start, length, MADV_RANDOM) != 0 || madvise(start, length, MADV_DONTNEED) != 0) {
@@ -134,6 +136,15 @@ int spin_release_startup_pages(struct spin_startup_release *outcome) {
             break;
         }
         outcome->released += (long)length;
+    }
+    // The split comes after the release, so that a process near its limit of
+    // mappings still gets the release; code that ran in between is unmapped again.
+    for (int index = 0; index < ranges.count && outcome->split_errno == 0; index++) {
+        if (!ranges.executable[index]) continue;
+        long mappings = 0;
+        outcome->split_errno = split_code(ranges.start[index], ranges.end[index], &mappings);
+        outcome->code_mappings += mappings;
+        madvise((void *)ranges.start[index], ranges.end[index] - ranges.start[index], MADV_DONTNEED);
     }
     outcome->cache_errno = outcome->released > 0 ? drop_cached_program_file() : 0;
     return 0;
