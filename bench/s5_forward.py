@@ -7,8 +7,8 @@ HTTP: wrk, keep-alive, GET /api/status with the token header.
 WebSocket: frames the executor answers itself (a malformed message gets a
 `spin_error` reply on the same socket), so no kernel is in the loop: C
 connections each doing R sequential round trips (1 × 2 000, then 8 × 2 000: with
-8 × 500, each sample lasted ~0.3 s and the per-repeat ratios of one run spread
-from 0.44 to 1.49).
+8 × 500, each sample lasted ~0.3 s, and the per-repeat ratios were 0.62, 1.00 and
+0.44 in one run, 0.83, 0.77 and 1.49 in another).
 """
 from __future__ import annotations
 
