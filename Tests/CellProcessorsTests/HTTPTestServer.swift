@@ -7,6 +7,10 @@ import XCTest
 /// closes its stdin (so it never outlives the tests) or on `stop()`.
 ///
 /// `@unchecked Sendable`: only immutable fields.
+/// The shared server's folder, removed when the test process exits (tests of
+/// several classes use its files until then).
+nonisolated(unsafe) private var serverFolder: String?
+
 final class HTTPTestServer: @unchecked Sendable {
     let folder: URL
     let port: Int
@@ -36,6 +40,8 @@ final class HTTPTestServer: @unchecked Sendable {
     private init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("spin-http-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        serverFolder = folder.path
+        atexit { if let folder = serverFolder { try? FileManager.default.removeItem(atPath: folder) } }
         try Self.shell(Self.certificateScript, in: folder)
         try Self.serverScript.write(to: folder.appendingPathComponent("server.py"), atomically: true, encoding: .utf8)
         process = Process()
