@@ -5,8 +5,8 @@
 #
 #   bench/gateway_instructions.sh [N]      # default 1000; needs make release first
 #
-# Uses a copy of the release binaries with the debug info stripped (valgrind cannot
-# read the static binary's DWARF) and prints callgrind's file for callgrind_annotate.
+# Profiles the copy of the release gateway that valgrind can run
+# (scripts/link/profile-copy.py) and prints callgrind's file for callgrind_annotate.
 set -euo pipefail
 N=${1:-1000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,9 +14,7 @@ WORK=$(mktemp -d /tmp/spin-callgrind.XXXXXX)
 PORT=${PORT:-18998}
 command -v valgrind >/dev/null || { apt-get install -y valgrind >/dev/null; }
 mkdir -p "$WORK/bin" "$WORK/home"
-strip -g -o "$WORK/bin/spin-gateway" "$ROOT/.build/release/spin-gateway"
-# valgrind writes into a constant libdispatch hands to sigsuspend (scripts/link/profile-copy.py)
-"$ROOT/.venv/bin/python" "$ROOT/scripts/link/profile-copy.py" "$WORK/bin/spin-gateway"
+"$ROOT/.venv/bin/python" "$ROOT/scripts/link/profile-copy.py" "$ROOT/.build/release/spin-gateway" "$WORK/bin/spin-gateway"
 cp "$ROOT/.build/release/spin-executor" "$WORK/bin/"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/key.pem" \
     -out "$WORK/cert.pem" -days 1 -subj /CN=localhost 2>/dev/null

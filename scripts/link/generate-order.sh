@@ -4,8 +4,8 @@
 # the gateway and the executor run from start-up through 15 idle seconds and a little
 # traffic (status requests, a kernel started, three cells run over its WebSocket),
 # hottest first, as counted by callgrind: first what runs after start-up, then what only
-# start-up ran (whose pages each process hands back when start-up ends). They are ~2 MB of code; unordered, they are
-# spread over ~17 MB of the 64 KiB windows the kernel maps at each page fault, which was
+# start-up ran (whose pages each process hands back when start-up ends). They are ~2 MB
+# of code; unordered, they are spread over ~17 MB of the 64 KiB windows the kernel maps at each page fault, which was
 # most of the idle resident memory (bench/findings.md, scenario 6).
 #
 #   make release && scripts/link/generate-order.sh   # then make release again to relink
@@ -20,13 +20,9 @@ WORK=$(mktemp -d /tmp/spin-link-order.XXXXXX)
 PORT=${PORT:-18996}
 command -v valgrind >/dev/null || { apt-get install -y valgrind >/dev/null; }
 mkdir -p "$WORK/bin" "$WORK/home"
-# valgrind cannot read the static binaries' DWARF; the symbol table is all it needs.
-strip -g -o "$WORK/bin/spin-gateway" "$BIN/spin-gateway"
-strip -g -o "$WORK/bin/spin-executor.real" "$BIN/spin-executor"
-# valgrind writes into a constant libdispatch hands to sigsuspend (profile-copy.py)
-for binary in "$WORK/bin/spin-gateway" "$WORK/bin/spin-executor.real"; do
-    "$ROOT/.venv/bin/python" "$HERE/profile-copy.py" "$binary"
-done
+# the copies valgrind can run (profile-copy.py says why)
+"$ROOT/.venv/bin/python" "$HERE/profile-copy.py" "$BIN/spin-gateway" "$WORK/bin/spin-gateway"
+"$ROOT/.venv/bin/python" "$HERE/profile-copy.py" "$BIN/spin-executor" "$WORK/bin/spin-executor.real"
 cat >"$WORK/bin/spin-executor" <<WRAP
 #!/bin/sh
 exec valgrind --tool=callgrind --demangle=no --callgrind-out-file=$WORK/callgrind.executor.%p $WORK/bin/spin-executor.real "\$@"

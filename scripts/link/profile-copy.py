@@ -1,12 +1,16 @@
-"""Makes the constants of a copy of a release binary writable, for profiling it under
-valgrind (scripts/link/generate-order.sh). Valgrind's sigsuspend writes into the signal
-mask it is given, and libdispatch passes a const one, which the release link keeps in
-read-only memory (text.ld): valgrind then dies of SIGSEGV inside itself. Only the copy
-valgrind runs is changed; the function order it yields does not depend on this.
+"""Makes the copy of a release binary that valgrind runs (scripts/link/generate-order.sh,
+bench/gateway_instructions.sh):
+- without debug info: valgrind cannot read the static binary's DWARF, and the symbol
+  table is all it needs;
+- with its constants writable: valgrind's sigsuspend writes into the signal mask it is
+  given, and libdispatch passes a const one, which the release link keeps in read-only
+  memory (text.ld), so valgrind would die of SIGSEGV inside itself.
+What valgrind counts does not depend on either.
 
-    profile-copy.py BINARY
+    profile-copy.py BINARY COPY
 """
 import struct
+import subprocess
 import sys
 
 PT_LOAD, PF_X, PF_W = 1, 1, 2
@@ -28,4 +32,6 @@ def make_constants_writable(path):
 
 
 if __name__ == "__main__":
-    make_constants_writable(sys.argv[1])
+    binary, copy = sys.argv[1:3]
+    subprocess.run(["strip", "-g", "-o", copy, binary], check=True)
+    make_constants_writable(copy)

@@ -17,12 +17,13 @@ struct StartupCompletion: Service {
 
     func run() async {
         await cancelWhenGracefulShutdown {
-            guard await self.executorBecameReady() else {
-                if Task.isCancelled { return }
+            if await self.executorBecameReady() {
+                self.logger.info("executor ready")
+            } else if Task.isCancelled {
+                return
+            } else {
                 self.logger.warning("executor not ready after \(self.patience); start-up pages released anyway")
-                return StartupPages.releaseAndLog(self.logger)
             }
-            self.logger.info("executor ready")
             StartupPages.releaseAndLog(self.logger)
         }
     }
