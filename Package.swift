@@ -46,6 +46,8 @@ let package = Package(
         .target(name: "CSpawn"),
         // Hands back the program's start-up pages once start-up is over (madvise, fadvise).
         .target(name: "CStartupPages"),
+        // CRC-32 by carry-less multiplication, for the journal's checksums.
+        .target(name: "CChecksum"),
 
         // MARK: Pure wire-protocol core (no I/O)
         .target(
@@ -75,7 +77,7 @@ let package = Package(
         .target(
             name: "Kernels",
             dependencies: [
-                "JupyterProtocol", "ZeroMQTransport", "ProcessSupport",
+                "JupyterProtocol", "ZeroMQTransport", "ProcessSupport", "CChecksum",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

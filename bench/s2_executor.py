@@ -117,7 +117,7 @@ def main() -> int:
             print(json.dumps({"run": run, "floor": f, "executor": e, "ratio": round(ratio, 3)}), flush=True)
             log(f"run {run}: floor {f['mb_per_s']:.1f} MB/s; executor {e['mb_per_s']:.1f} MB/s ({ratio:.2f}x), "
                 f"delivered {e['delivered']:.3f}, RSS before/peak/after {e['rss_before_mb']:.0f}/"
-                f"{e['rss_peak_mb']:.0f}/{e['rss_after_mb']:.0f} MB, executor CPU {e['cpu_s']:.1f} s")
+                f"{e['rss_peak_mb']:.0f}/{e['rss_after_mb']:.0f} MB, executor CPU {e['cpu_s']:.2f} s")
     finally:
         Proc.stop_all()
     return 0

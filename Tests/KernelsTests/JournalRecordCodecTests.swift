@@ -115,4 +115,45 @@ import Testing
         }
         #expect(CRC32.checksum(data.lazy.map { $0 }) == bitwise(data))
     }
+
+    /// Folding (carry-less multiplication) against the tables: every length either
+    /// side of the 64-byte minimum and the 16-byte steps, unaligned starts, a
+    /// register that is not the initial one, and a megabyte.
+    @Test func crc32FoldingMatchesTheTables() throws {
+        try #require(CRC32.cpuFolds, "this CPU has no carry-less multiplication")
+        var state: UInt32 = 99
+        let data: [UInt8] = (0..<(1 << 20)).map { _ in
+            state = state &* 1_103_515_245 &+ 12345
+            return UInt8(truncatingIfNeeded: state >> 16)
+        }
+        func both(_ bytes: ArraySlice<UInt8>, after prefix: ArraySlice<UInt8> = []) -> (UInt32, UInt32) {
+            var folded = CRC32(folding: true)
+            var tabled = CRC32(folding: false)
+            #expect(folded.folds && !tabled.folds)
+            folded.update(prefix)
+            tabled.update(prefix)
+            folded.update(bytes)
+            tabled.update(bytes)
+            return (folded.value, tabled.value)
+        }
+        for start in 0..<17 {
+            for length in 0...400 {
+                let (folded, tabled) = both(data[start..<(start + length)])
+                #expect(folded == tabled, "start \(start), length \(length)")
+            }
+        }
+        let (foldedAfter, tabledAfter) = both(data[5..<200], after: data[0..<5])
+        #expect(foldedAfter == tabledAfter)
+        let (foldedWhole, tabledWhole) = both(data[...])
+        #expect(foldedWhole == tabledWhole)
+    }
+
+    /// A checksum taken part by part equals the checksum of the parts joined.
+    @Test func crc32UpdatedPartByPartEqualsTheWhole() {
+        let parts: [[UInt8]] = [Array("header".utf8), [], Array(repeating: 0xA5, count: 1000), Array("tail".utf8)]
+        var crc = CRC32()
+        for part in parts { crc.update(part) }
+        #expect(crc.value == CRC32.checksum(parts.flatMap { $0 }))
+        #expect(CRC32.checksum(Array(repeating: 0xA5, count: 1000) + Array("x".utf8)) != crc.value)
+    }
 }

@@ -1,10 +1,52 @@
+import CChecksum
+
 /// CRC-32 (IEEE 802.3, the polynomial of zlib and PNG), pure.
 ///
-/// Slicing-by-8: eight bytes per step through eight 256-entry tables, instead of one byte
-/// per table lookup. Every byte of a kernel's output passes through here on its way to
-/// the journal, and the byte-at-a-time loop was a third of the executor's CPU time while
-/// a cell streamed output (bench/findings.md, scenario 2).
-public enum CRC32 {
+/// Every byte of a kernel's output passes through here on its way to the journal.
+/// Long runs are folded 64 bytes a step by carry-less multiplication where the CPU
+/// has it (CChecksum); the rest, and every run on other CPUs, goes through
+/// slicing-by-8 tables, eight bytes per step (bench/findings.md, scenario 2).
+///
+/// A value is a running checksum: `update` it with each part of a record in turn,
+/// then read `value`.
+public struct CRC32: Sendable {
+    private var register: UInt32 = 0xFFFF_FFFF
+    /// Whether `update` may fold (tests turn it off to check one way against the other).
+    let folds: Bool
+
+    public init() { folds = Self.cpuFolds }
+
+    init(folding: Bool) { folds = folding && Self.cpuFolds }
+
+    /// The checksum of everything given to `update` so far.
+    public var value: UInt32 { register ^ 0xFFFF_FFFF }
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        var rest = bytes
+        if folds, rest.count >= Self.foldMinimum, let base = rest.baseAddress {
+            let folded = rest.count & ~15
+            register = spin_crc32_fold(register, base.assumingMemoryBound(to: UInt8.self), folded)
+            rest = UnsafeRawBufferPointer(rebasing: rest[folded...])
+        }
+        register = Self.tableUpdate(register, with: rest)
+    }
+
+    public mutating func update(_ bytes: some Collection<UInt8>) {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
+        if done == nil { Array(bytes).withUnsafeBytes { update($0) } }
+    }
+
+    /// The checksum of `bytes`.
+    public static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 {
+        var crc = CRC32()
+        crc.update(bytes)
+        return crc.value
+    }
+
+    /// Shorter runs gain nothing from folding's setup and final reduction.
+    static let foldMinimum = 64
+    static let cpuFolds = spin_crc32_fold_supported() != 0
+
     /// `tables[k * 256 + i]`: the CRC of byte `i` followed by `k` zero bytes.
     static let tables: [UInt32] = {
         var tables = [UInt32](repeating: 0, count: 8 * 256)
@@ -22,14 +64,7 @@ public enum CRC32 {
         return tables
     }()
 
-    /// The checksum of `bytes`.
-    public static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 {
-        let crc = bytes.withContiguousStorageIfAvailable { update(0xFFFF_FFFF, with: UnsafeRawBufferPointer($0)) }
-            ?? Array(bytes).withUnsafeBytes { update(0xFFFF_FFFF, with: $0) }
-        return crc ^ 0xFFFF_FFFF
-    }
-
-    private static func update(_ start: UInt32, with bytes: UnsafeRawBufferPointer) -> UInt32 {
+    private static func tableUpdate(_ start: UInt32, with bytes: UnsafeRawBufferPointer) -> UInt32 {
         tables.withUnsafeBufferPointer { table in
             var crc = start
             var offset = 0

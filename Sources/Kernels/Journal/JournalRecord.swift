@@ -37,31 +37,39 @@ public enum JournalRecordCodec {
     public static let maxPayloadCount = 1 << 30
     static let channels: [Channel] = [.shell, .iopub, .stdin, .control]
 
-    /// Appends the frame of `record` to `out`. The payload is written in place and its
-    /// length and checksum filled in after it: a multi-megabyte output is copied once.
-    public static func encode(_ record: JournalRecord, into out: inout [UInt8]) {
+    /// The parts of `record`'s message, in the order the payload holds them.
+    public static func parts(of record: JournalRecord) -> [[UInt8]] {
         let message = record.message
-        let parts = [message.header, message.parentHeader, message.metadata, message.content] + message.buffers
-        out.reserveCapacity(out.count + record.encodedCount)
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: frameHeaderCount))
-        append(record.seq, to: &out)
-        out.append(UInt8(channels.firstIndex(of: record.channel) ?? 0))
-        out.append(0)
-        append(UInt16(message.buffers.count), to: &out)
-        for part in parts { append(UInt32(part.count), to: &out) }
-        for part in parts { out += part }
-        let payloadStart = start + frameHeaderCount
-        // No slice of `out` may outlive this line: it would make the writes below copy `out`.
-        let checksum = CRC32.checksum(out[payloadStart...])
-        set(UInt32(out.count - payloadStart), at: start, in: &out)
-        set(checksum, at: start + 4, in: &out)
+        return [message.header, message.parentHeader, message.metadata, message.content] + message.buffers
     }
 
-    public static func encode(_ record: JournalRecord) -> [UInt8] {
-        var out = [UInt8]()
-        encode(record, into: &out)
-        return out
+    /// The frame of `record` up to its parts: frame header (length and checksum
+    /// filled in) and fixed payload. The frame is this followed by `parts(of:)`, so a
+    /// writer can hand the parts to `writev` where they are instead of copying them.
+    public static func head(of record: JournalRecord, parts: [[UInt8]]) -> [UInt8] {
+        var head = [UInt8]()
+        head.reserveCapacity(frameHeaderCount + fixedPayloadCount + 4 * (parts.count - 4))
+        head.append(contentsOf: repeatElement(0, count: frameHeaderCount))
+        append(record.seq, to: &head)
+        head.append(UInt8(channels.firstIndex(of: record.channel) ?? 0))
+        head.append(0)
+        append(UInt16(parts.count - 4), to: &head)
+        for part in parts { append(UInt32(part.count), to: &head) }
+        var crc = CRC32()
+        crc.update(head[frameHeaderCount...])
+        for part in parts { crc.update(part) }
+        let payloadCount = head.count - frameHeaderCount + parts.reduce(0) { $0 + $1.count }
+        set(UInt32(payloadCount), at: 0, in: &head)
+        set(crc.value, at: 4, in: &head)
+        return head
+    }
+
+    /// Appends the frame of `record` to `out`.
+    public static func encode(_ record: JournalRecord, into out: inout [UInt8]) {
+        let parts = parts(of: record)
+        out.reserveCapacity(out.count + record.encodedCount)
+        out += head(of: record, parts: parts)
+        for part in parts { out += part }
     }
 
     /// Why decoding stopped before the end of the data.

@@ -51,21 +51,18 @@ struct JournalWriter {
 
     /// Appends a batch of one kernel's records.
     mutating func write(_ kernelID: String, _ records: [JournalRecord]) {
-        var buffer = [UInt8]()
-        buffer.reserveCapacity(records.reduce(0) { $0 + $1.encodedCount })
-        var count = 0
+        var batch = JournalBatch()
         for record in records {
             let size = record.encodedCount
-            if let current = open[kernelID], current.bytes + buffer.count > JournalRecordCodec.magic.count,
-               current.bytes + buffer.count + size > retention.segmentBytes {
-                flush(kernelID, &buffer, &count)
+            if let current = open[kernelID], current.bytes + batch.bytes > JournalRecordCodec.magic.count,
+               current.bytes + batch.bytes + size > retention.segmentBytes {
+                flush(kernelID, &batch)
                 close(kernelID)
             }
             if open[kernelID] == nil, !openSegment(kernelID, firstSeq: record.seq) { return }
-            JournalRecordCodec.encode(record, into: &buffer)
-            count += 1
+            batch.append(record)
         }
-        flush(kernelID, &buffer, &count)
+        flush(kernelID, &batch)
     }
 
     private mutating func openSegment(_ kernelID: String, firstSeq: UInt64) -> Bool {
@@ -91,17 +88,20 @@ struct JournalWriter {
         return true
     }
 
-    private mutating func flush(_ kernelID: String, _ buffer: inout [UInt8], _ count: inout Int) {
-        defer { buffer.removeAll(keepingCapacity: true); count = 0 }
-        guard !buffer.isEmpty, var current = open[kernelID] else { return }
-        guard writeAll(current.fd, buffer) else {
+    private mutating func flush(_ kernelID: String, _ batch: inout JournalBatch) {
+        let (bytes, count) = (batch.bytes, batch.count)
+        guard bytes > 0, var current = open[kernelID] else {
+            batch = JournalBatch()
+            return
+        }
+        guard batch.write(to: current.fd) else {
             failed("write", errno)
             // Leave the file at its last whole record.
             _ = ftruncate(current.fd, off_t(current.bytes))
             close(kernelID)
             return
         }
-        current.bytes += buffer.count
+        current.bytes += bytes
         open[kernelID] = current
         let now = stamp()
         if let index = segments[kernelID]?.lastIndex(where: { $0.firstSeq == current.firstSeq }) {

@@ -1,0 +1,103 @@
+import Foundation
+import JupyterProtocol
+import Testing
+@testable import Kernels
+
+@Suite struct JournalBatchTests {
+    let factory = MessageFactory(session: "kernel")
+
+    func record(_ seq: UInt64, text: String, buffers: [[UInt8]] = []) -> JournalRecord {
+        var message = factory.make("stream", content: ["name": "stdout", "text": .string(text)])
+        message.metadata = SequenceStamp.stamp(message.metadata, seq: seq)
+        message.buffers = buffers
+        return JournalRecord(seq: seq, channel: .iopub, message: message)
+    }
+
+    /// Small records, parts past the copy limit, empty buffers, and more pieces than
+    /// one `writev` takes: the file holds exactly what encoding one record after
+    /// another gives, and every record decodes.
+    @Test func aBatchWritesTheSameBytesAsEncodingEachRecord() throws {
+        let big = String(repeating: "x", count: JournalBatch.copyLimit + 3)
+        var records: [JournalRecord] = []
+        for seq in 1...150 {
+            let text = seq % 3 == 0 ? big : "line \(seq)\n"
+            let buffers: [[UInt8]] = seq % 5 == 0 ? [[], Array(repeating: 7, count: JournalBatch.copyLimit)] : []
+            records.append(record(UInt64(seq), text: text, buffers: buffers))
+        }
+        var expected = [UInt8]()
+        var batch = JournalBatch()
+        for record in records {
+            JournalRecordCodec.encode(record, into: &expected)
+            batch.append(record)
+        }
+        #expect(batch.bytes == expected.count)
+        #expect(batch.count == 150)
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)").path
+        defer { unlink(path) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(fd >= 0)
+        let wrote = batch.write(to: fd)
+        close(fd)
+        #expect(wrote)
+        #expect(batch.bytes == 0 && batch.count == 0)
+        let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(written == expected)
+        let decoded = JournalRecordCodec.decodeSegment(JournalRecordCodec.magic + written)
+        #expect(decoded.damage == nil)
+        #expect(decoded.records.map(\.seq) == Array(1...150))
+        #expect(decoded.records.map(\.message) == records.map(\.message))
+    }
+
+    /// A file that takes a few bytes at a time: each call resumes mid-piece, past
+    /// empty pieces, until every byte is there in order.
+    @Test func shortWritesResumeWhereTheyStopped() {
+        let pieces: [[UInt8]] = [Array(0..<10), [], Array(10..<13), [], [], Array(13..<40)]
+        var sink = [UInt8]()
+        var calls = 0
+        let done = pieces[0].withUnsafeBytes { a in
+            pieces[2].withUnsafeBytes { b in
+                pieces[5].withUnsafeBytes { c in
+                    let vectors = [a, UnsafeRawBufferPointer(start: nil, count: 0), b,
+                                   UnsafeRawBufferPointer(start: nil, count: 0), UnsafeRawBufferPointer(start: nil, count: 0), c]
+                        .map { iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count) }
+                    return JournalBatch.writeAll(vectors) { rest in
+                        calls += 1
+                        var budget = 7
+                        for vector in rest where budget > 0 {
+                            let take = min(budget, vector.iov_len)
+                            if take > 0 { sink += UnsafeRawBufferPointer(start: vector.iov_base, count: take) }
+                            budget -= take
+                        }
+                        return 7 - budget
+                    }
+                }
+            }
+        }
+        #expect(done)
+        #expect(sink == Array(0..<40))
+        #expect(calls == 6)
+    }
+
+    /// A full disk: the write reports failure and its errno, it does not spin.
+    @Test func aFullDiskFailsTheWrite() throws {
+        let fd = open("/dev/full", O_WRONLY)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var batch = JournalBatch()
+        batch.append(record(1, text: String(repeating: "y", count: JournalBatch.copyLimit)))
+        let wrote = batch.write(to: fd)
+        let code = errno
+        #expect(!wrote)
+        #expect(code == ENOSPC)
+    }
+
+    /// A file that takes nothing and reports no error fails rather than looping.
+    @Test func aWriteThatTakesNothingFails() {
+        let bytes: [UInt8] = [1, 2, 3]
+        let done = bytes.withUnsafeBytes { raw in
+            JournalBatch.writeAll([iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress), iov_len: 3)]) { _ in 0 }
+        }
+        #expect(!done)
+    }
+}
