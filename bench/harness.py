@@ -663,12 +663,32 @@ def kernel_info_request(session: str = "bench") -> tuple[str, str]:
 
 
 class ExecuteResult:
-    __slots__ = ("reply", "result", "idle", "stream_bytes", "messages")
+    __slots__ = ("reply", "result", "idle", "stream_bytes", "messages", "busy_at", "idle_at")
 
     def __init__(self):
         self.reply = self.result = self.idle = False
         self.stream_bytes = 0
         self.messages = 0
+        # The kernel's own clock: when it went busy and idle for this request.
+        self.busy_at = self.idle_at = None
+
+    def note_status(self, m: dict) -> None:
+        state = m["content"]["execution_state"]
+        date = m["header"].get("date")
+        if isinstance(date, str):
+            date = datetime.datetime.fromisoformat(date)
+        if state == "busy":
+            self.busy_at = date
+        elif state == "idle":
+            self.idle = True
+            self.idle_at = date
+
+    @property
+    def kernel_seconds(self) -> float | None:
+        """How long the kernel worked on the request, by its own message stamps."""
+        if self.busy_at is None or self.idle_at is None:
+            return None
+        return (self.idle_at - self.busy_at).total_seconds()
 
 
 async def run_cell(ws, code: str, need_result: bool = True, timeout: float = 60) -> ExecuteResult:
@@ -689,8 +709,8 @@ async def run_cell(ws, code: str, need_result: bool = True, timeout: float = 60)
                 out.result = True
             elif kind == "stream":
                 out.stream_bytes += len(m["content"]["text"])
-            elif kind == "status" and m["content"]["execution_state"] == "idle":
-                out.idle = True
+            elif kind == "status":
+                out.note_status(m)
     return out
 
 
@@ -789,8 +809,8 @@ class ZmqFloor:
                     out.result = True
                 elif kind == "stream":
                     out.stream_bytes += len(m["content"]["text"])
-                elif kind == "status" and m["content"]["execution_state"] == "idle":
-                    out.idle = True
+                elif kind == "status":
+                    out.note_status(m)
 
         async def shell():
             while not out.reply:
