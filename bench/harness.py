@@ -401,7 +401,7 @@ class Peer:
 class RuntimePeer(Peer):
     """spin-gateway (TLS, token) spawning spin-executor on a Unix socket."""
 
-    repeat_stream = True  # scenario 2 samples it three times against the floor
+    repeat_stream = True  # scenario 2 samples it five times against the floor
 
     def __init__(self, tls, token, bin_dir: Path, pool: int = 1, label: str = "SPIN runtime (gateway, TLS)"):
         super().__init__(tls, token)

@@ -211,19 +211,18 @@ def main() -> int:
                 table.add("2 stream", label, "error", row["error"][:80])
                 continue
             target = met = ""
-            paired, paced = row.get("paired"), row.get("paced")
+            paired, paced, speed = row.get("paired"), row.get("paced"), row.get("kernel_speed")
             rate = paired["median"] if paired else ratio(row["mb_per_s"], f.get("mb_per_s"))
             failed = row.get("failed_samples", 0)
             if label == rt:
-                ok = row["delivered"] >= 0.999999 and paced is not None and paced["median"] >= 0.9 and not failed
-                target = "100 % at ≥ 0.9× the kernel's rate (pace vs floor's), bounded memory"
-                met = verdict(ok)
+                ok = row["delivered"] >= 0.999999 and rate >= 0.9 and not failed
+                target, met = "100 % at ≥ 0.9× floor MB/s, bounded memory", verdict(ok)
             rss = f", server RSS peak {fmt(row['server_rss_peak_mb'], 0)} MB" if label != FLOOR else ""
             kernel = f", kernel busy {fmt(row['kernel_seconds'], 2)} s" if row.get("kernel_seconds") else ""
             shown = f" (median of {', '.join(fmt(x, 2) for x in paired['each'])})" if paired else ""
-            if paced:
-                shown += (f"; **{fmt(paced['median'], 2)}× pace** (median of "
-                          f"{', '.join(fmt(x, 2) for x in paced['each'])})")
+            if paced and speed:
+                shown += (f" = pace {fmt(paced['median'], 2)}× ({', '.join(fmt(x, 2) for x in paced['each'])})"
+                          f" × kernel speed {fmt(speed['median'], 2)}× ({', '.join(fmt(x, 2) for x in speed['each'])})")
             shown += f"; {failed} sample(s) failed" if failed else ""
             table.add(f"2 stream {s2['size'] // 1_000_000} MB", label, "delivered, MB/s, s",
                       f"{row['delivered'] * 100:.1f} %, {fmt(row['mb_per_s'])} MB/s, {fmt(row['seconds'], 2)} s{kernel}{rss}",
@@ -350,10 +349,14 @@ tests; this page is the record.
 - **2** — one cell writes the size in 100-byte lines to stdout; time until `idle`,
   bytes of `stream` text that reached the client, peak RSS of the server processes.
   Floor MB/s = what `jupyter_client` reads straight from the kernel. The floor and the
-  runtime (gateway, executor socket) run three times, alternating, each on a fresh
+  runtime (gateway, executor socket) run five times, alternating, each on a fresh
   kernel; the value column shows the median run (with the lowest share delivered and
-  the highest RSS peak of the three), the ratio the median of each repeat's ratio to
-  the floor run just before it (the kernel's own rate moves by ±10 % between samples).
+  the highest RSS peak of the five), the ratio the median of each repeat's ratio to
+  the floor run just before it. The kernel's own speed moves between samples (its
+  busy time, by its own status stamps, was 4.2–5.3 s for the same 100 MB), so each
+  repeat's ratio is also split into pace (busy time over the client's time to have
+  everything, the runtime's over the floor's: below 1, delivery trailed the kernel)
+  and kernel speed (the floor sample's busy time over the runtime sample's).
   Jupyter Server and Kernel Gateway run once, against the floor's median run.
 - **3** — `POST /api/kernels` → WebSocket → `kernel_info_request` → first
   `kernel_info_reply`; kernel deleted after each sample, 3 s pause between samples

@@ -4,20 +4,21 @@ that arrived, and the peak RSS of the server processes meanwhile.
 The floor is the kernel's own production rate read by jupyter_client.
 
 The floor and the runtime's two peers run five times, alternating (each a fresh
-kernel). The kernel's own speed moves from sample to sample on the shared machine:
-its CPU time is its whole busy time (it is CPU-bound), and that time was 4.2-5.3 s
-for the same 100 MB in consecutive samples (session 12). Two ratios are kept, each
-the median over repeats against the floor sample just before:
+kernel); the rate ratio is the median of each repeat's MB/s against the floor sample
+just before it. The kernel is CPU-bound while it prints, and its speed moves from
+sample to sample on the shared machine: its busy time was 4.2-5.3 s for the same
+100 MB in consecutive samples (session 12). So each sample also records the kernel's
+busy time (idle minus busy, by the kernel's own message stamps), and each repeat's rate
+ratio is split into two factors shown beside it:
 
-- the rate ratio, MB/s against MB/s: the kernel's speed in the two samples included;
-- the pace ratio: each sample's pace is the kernel's busy time (idle minus busy, by
-  the kernel's own message stamps) over the time the client took to have everything,
-  and the ratio is the runtime's pace over the floor's. It compares how closely each
-  path keeps up with the kernel that produced the output, whatever that kernel's speed.
+- pace: the kernel's busy time over the time the client took to have everything, the
+  runtime's over the floor's. Below 1, delivery trailed the kernel;
+- kernel speed: the floor sample's busy time over the runtime sample's. Below 1, the
+  kernel ran slower in the runtime's sample, from the machine's noise or from CPU the
+  runtime took from it (pace cannot see the latter: ipykernel's IOPub never waits).
 
-The target is the rate the kernel produces the output at; the verdict takes the pace
-ratio, and the table shows both. Jupyter Server and Kernel Gateway run once: they drop
-the output either way."""
+The verdict takes the rate ratio, as the target names it. Jupyter Server and Kernel
+Gateway run once: they drop the output either way."""
 from __future__ import annotations
 
 import asyncio
@@ -81,9 +82,12 @@ def run(peers, size: int | None = None) -> dict:
         if pairs:
             each = [s["mb_per_s"] / f["mb_per_s"] for s, f in pairs]
             rows[label]["paired"] = {"each": each, "median": statistics.median(each)}
-            paced = [s["pace"] / f["pace"] for s, f in pairs if s.get("pace") and f.get("pace")]
-            if len(paced) == len(pairs):
+            timed = [(s, f) for s, f in pairs if s.get("pace") and f.get("pace")]
+            if len(timed) == len(pairs):
+                paced = [s["pace"] / f["pace"] for s, f in timed]
+                speed = [f["kernel_seconds"] / s["kernel_seconds"] for s, f in timed]
                 rows[label]["paced"] = {"each": paced, "median": statistics.median(paced)}
+                rows[label]["kernel_speed"] = {"each": speed, "median": statistics.median(speed)}
     return {"size": size, "rows": rows, "floor": ZmqFloor.label}
 
 

@@ -1,9 +1,19 @@
 // CRC-32 by folding with carry-less multiplication: V. Gopal et al., "Fast CRC
 // Computation for Generic Polynomials Using PCLMULQDQ Instruction" (Intel, 2009),
 // with the bit-reflected constants for the IEEE polynomial that zlib, Linux and
-// Chromium use. The journal checksums every byte of kernel output; the table
-// method (CRC32.swift) does about 1.5 GB/s here, this about 10 times that.
+// Chromium use. The journal checksums every byte of kernel output: with the tables
+// alone (CRC32.swift) that was 13 % of the executor's CPU samples while a cell
+// streamed 100 MB, folded it is 4 % (bench/findings.md, scenario 2).
 #include "spin_crc32.h"
+
+/// The definition, one bit at a time: for calls the folding cannot take.
+static uint32_t bitwise(uint32_t state, const uint8_t *data, size_t length) {
+    for (size_t i = 0; i < length; i++) {
+        state ^= data[i];
+        for (int bit = 0; bit < 8; bit++) state = (state >> 1) ^ (0xEDB88320u & (0u - (state & 1u)));
+    }
+    return state;
+}
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -24,7 +34,7 @@ FOLD_TARGET static inline __m128i fold(__m128i x, __m128i k, __m128i next) {
     return _mm_xor_si128(_mm_xor_si128(low, high), next);
 }
 
-FOLD_TARGET uint32_t spin_crc32_fold(uint32_t state, const uint8_t *data, size_t length) {
+FOLD_TARGET static uint32_t fold_all(uint32_t state, const uint8_t *data, size_t length) {
     // x^(4·128+32), x^(4·128−32) mod P: four lanes 512 bits on.
     const __m128i by512 = _mm_set_epi64x(0x01c6e41596, 0x0154442bd4);
     // x^(128+32), x^(128−32) mod P: one lane 128 bits on.
@@ -64,14 +74,25 @@ FOLD_TARGET uint32_t spin_crc32_fold(uint32_t state, const uint8_t *data, size_t
     return (uint32_t)_mm_extract_epi32(x1, 1);
 }
 
+uint32_t spin_crc32_fold(uint32_t state, const void *data, size_t length) {
+    size_t folded = length & ~(size_t)15;
+    // CPUID once (it traps to the hypervisor in a VM); racing callers store the same answer.
+    static int supported = -1;
+    int known = __atomic_load_n(&supported, __ATOMIC_RELAXED);
+    if (known < 0) {
+        known = spin_crc32_fold_supported();
+        __atomic_store_n(&supported, known, __ATOMIC_RELAXED);
+    }
+    if (length < 64 || !known) return bitwise(state, data, folded);
+    return fold_all(state, data, folded);
+}
+
 #else
 
 int spin_crc32_fold_supported(void) { return 0; }
 
-uint32_t spin_crc32_fold(uint32_t state, const uint8_t *data, size_t length) {
-    (void)data;
-    (void)length;
-    return state;
+uint32_t spin_crc32_fold(uint32_t state, const void *data, size_t length) {
+    return bitwise(state, data, length & ~(size_t)15);
 }
 
 #endif

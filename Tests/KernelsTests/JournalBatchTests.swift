@@ -37,9 +37,9 @@ import Testing
         defer { unlink(path) }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         try #require(fd >= 0)
-        let wrote = batch.write(to: fd)
+        let failure = batch.write(to: fd)
         close(fd)
-        #expect(wrote)
+        #expect(failure == nil)
         #expect(batch.bytes == 0 && batch.count == 0)
         let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(written == expected)
@@ -74,7 +74,7 @@ import Testing
                 }
             }
         }
-        #expect(done)
+        #expect(done == nil)
         #expect(sink == Array(0..<40))
         #expect(calls == 6)
     }
@@ -86,18 +86,36 @@ import Testing
         defer { close(fd) }
         var batch = JournalBatch()
         batch.append(record(1, text: String(repeating: "y", count: JournalBatch.copyLimit)))
-        let wrote = batch.write(to: fd)
-        let code = errno
-        #expect(!wrote)
-        #expect(code == ENOSPC)
+        let failure = batch.write(to: fd)
+        #expect(failure == ENOSPC)
     }
 
-    /// A file that takes nothing and reports no error fails rather than looping.
-    @Test func aWriteThatTakesNothingFails() {
-        let bytes: [UInt8] = [1, 2, 3]
-        let done = bytes.withUnsafeBytes { raw in
-            JournalBatch.writeAll([iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress), iov_len: 3)]) { _ in 0 }
-        }
-        #expect(!done)
+    /// A file that takes nothing and reports no error fails rather than looping; an
+    /// interrupted call is retried; another error is reported as it was.
+    @Test func failedAndInterruptedWrites() {
+        let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: 3, alignment: 1)
+        defer { raw.deallocate() }
+        let vectors = [iovec(iov_base: raw.baseAddress, iov_len: 3)]
+        #expect(JournalBatch.writeAll(vectors) { _ in 0 } == EIO)
+        let calls = Calls()
+        let retried = JournalBatch.writeAll(vectors) { _ in calls.interruptFirst() }
+        #expect(retried == nil)
+        #expect(calls.count == 2)
+        #expect(JournalBatch.writeAll(vectors) { _ in Calls.fail(EFBIG) } == EFBIG)
+    }
+}
+
+/// A stand-in for `writev` that is interrupted once, then takes everything.
+private final class Calls {
+    var count = 0
+
+    func interruptFirst() -> Int {
+        count += 1
+        return count == 1 ? Self.fail(EINTR) : 3
+    }
+
+    static func fail(_ code: Int32) -> Int {
+        errno = code
+        return -1
     }
 }

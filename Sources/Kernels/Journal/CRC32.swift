@@ -25,7 +25,7 @@ public struct CRC32: Sendable {
         var rest = bytes
         if folds, rest.count >= Self.foldMinimum, let base = rest.baseAddress {
             let folded = rest.count & ~15
-            register = spin_crc32_fold(register, base.assumingMemoryBound(to: UInt8.self), folded)
+            register = spin_crc32_fold(register, base, folded)
             rest = UnsafeRawBufferPointer(rebasing: rest[folded...])
         }
         register = Self.tableUpdate(register, with: rest)

@@ -17,7 +17,7 @@ struct JournalBatch {
 
     mutating func append(_ record: JournalRecord) {
         let parts = JournalRecordCodec.parts(of: record)
-        small += JournalRecordCodec.head(of: record, parts: parts)
+        JournalRecordCodec.appendHead(of: record, parts: parts, to: &small)
         for part in parts {
             if part.count >= Self.copyLimit {
                 endSmall()
@@ -30,21 +30,21 @@ struct JournalBatch {
         count += 1
     }
 
-    /// Writes the batch to `fd` and empties it; false (and `errno`) if a write failed.
-    mutating func write(to fd: Int32) -> Bool {
+    /// Writes the batch to `fd` and empties it; the errno of the write that failed, or nil.
+    mutating func write(to fd: Int32) -> Int32? {
         endSmall()
         defer { self = JournalBatch() }
         var start = 0
         while start < pieces.count {
             let end = min(start + Self.piecesPerWrite, pieces.count)
             var vectors: [iovec] = []
-            let written = Self.withVectors(pieces[start..<end], &vectors) { vectors in
+            let failure = Self.withVectors(pieces[start..<end], &vectors) { vectors in
                 Self.writeAll(vectors) { rest in rest.withUnsafeBufferPointer { writev(fd, $0.baseAddress, Int32($0.count)) } }
             }
-            guard written else { return false }
+            if let failure { return failure }
             start = end
         }
-        return true
+        return nil
     }
 
     private mutating func endSmall() {
@@ -65,15 +65,17 @@ struct JournalBatch {
     }
 
     /// Calls `write` (`writev`) until every byte is written: a file may take fewer
-    /// bytes than asked, and the next call starts where it stopped.
-    static func writeAll(_ vectors: [iovec], write: (ArraySlice<iovec>) -> Int) -> Bool {
+    /// bytes than asked, and the next call starts where it stopped. Returns the errno
+    /// of a failed call (read at once, before anything is freed), or nil.
+    static func writeAll(_ vectors: [iovec], write: (ArraySlice<iovec>) -> Int) -> Int32? {
         var vectors = vectors
         var index = 0
         while index < vectors.count {
             let written = write(vectors[index...])
             if written < 0 {
-                if errno == EINTR { continue }
-                return false
+                let code = errno
+                if code == EINTR { continue }
+                return code
             }
             var left = written
             while index < vectors.count, left >= vectors[index].iov_len {
@@ -81,13 +83,11 @@ struct JournalBatch {
                 index += 1
             }
             guard index < vectors.count else { break }
-            if written == 0 {
-                errno = EIO
-                return false
-            }
+            // No progress and no error: give up rather than spin.
+            if written == 0 { return EIO }
             vectors[index].iov_base += left
             vectors[index].iov_len -= left
         }
-        return true
+        return nil
     }
 }

@@ -38,37 +38,35 @@ public enum JournalRecordCodec {
     static let channels: [Channel] = [.shell, .iopub, .stdin, .control]
 
     /// The parts of `record`'s message, in the order the payload holds them.
-    public static func parts(of record: JournalRecord) -> [[UInt8]] {
+    static func parts(of record: JournalRecord) -> [[UInt8]] {
         let message = record.message
         return [message.header, message.parentHeader, message.metadata, message.content] + message.buffers
     }
 
-    /// The frame of `record` up to its parts: frame header (length and checksum
-    /// filled in) and fixed payload. The frame is this followed by `parts(of:)`, so a
-    /// writer can hand the parts to `writev` where they are instead of copying them.
-    public static func head(of record: JournalRecord, parts: [[UInt8]]) -> [UInt8] {
-        var head = [UInt8]()
-        head.reserveCapacity(frameHeaderCount + fixedPayloadCount + 4 * (parts.count - 4))
-        head.append(contentsOf: repeatElement(0, count: frameHeaderCount))
-        append(record.seq, to: &head)
-        head.append(UInt8(channels.firstIndex(of: record.channel) ?? 0))
-        head.append(0)
-        append(UInt16(parts.count - 4), to: &head)
-        for part in parts { append(UInt32(part.count), to: &head) }
+    /// Appends the frame of `record` up to its parts to `out`: frame header (length and
+    /// checksum filled in) and fixed payload. The frame is this followed by `parts`
+    /// (`parts(of: record)`), so a writer can hand the parts to `writev` where they are.
+    static func appendHead(of record: JournalRecord, parts: [[UInt8]], to out: inout [UInt8]) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: frameHeaderCount))
+        append(record.seq, to: &out)
+        out.append(UInt8(channels.firstIndex(of: record.channel) ?? 0))
+        out.append(0)
+        append(UInt16(record.message.buffers.count), to: &out)
+        for part in parts { append(UInt32(part.count), to: &out) }
         var crc = CRC32()
-        crc.update(head[frameHeaderCount...])
+        crc.update(out[(start + frameHeaderCount)...])
         for part in parts { crc.update(part) }
-        let payloadCount = head.count - frameHeaderCount + parts.reduce(0) { $0 + $1.count }
-        set(UInt32(payloadCount), at: 0, in: &head)
-        set(crc.value, at: 4, in: &head)
-        return head
+        let payloadCount = out.count - start - frameHeaderCount + parts.reduce(0) { $0 + $1.count }
+        set(UInt32(payloadCount), at: start, in: &out)
+        set(crc.value, at: start + 4, in: &out)
     }
 
     /// Appends the frame of `record` to `out`.
     public static func encode(_ record: JournalRecord, into out: inout [UInt8]) {
         let parts = parts(of: record)
         out.reserveCapacity(out.count + record.encodedCount)
-        out += head(of: record, parts: parts)
+        appendHead(of: record, parts: parts, to: &out)
         for part in parts { out += part }
     }
 

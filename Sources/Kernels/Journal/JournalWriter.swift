@@ -94,8 +94,8 @@ struct JournalWriter {
             batch = JournalBatch()
             return
         }
-        guard batch.write(to: current.fd) else {
-            failed("write", errno)
+        if let code = batch.write(to: current.fd) {
+            failed("write", code)
             // Leave the file at its last whole record.
             _ = ftruncate(current.fd, off_t(current.bytes))
             close(kernelID)
