@@ -62,6 +62,29 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def busy_cores(seconds: float = 1.0) -> float:
+    """Cores' worth of CPU the whole machine used over the next `seconds` (/proc/stat)."""
+    def sample():
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return sum(fields[:8]) - idle, sum(fields[:8])
+    busy0, total0 = sample()
+    time.sleep(seconds)
+    busy1, total1 = sample()
+    cores = os.cpu_count() or 1
+    return cores * (busy1 - busy0) / max(total1 - total0, 1)
+
+
+def settle(limit: float = 0.3, timeout: float = 30.0) -> float:
+    """Waits (up to `timeout`) until the machine uses less than `limit` cores, e.g. until
+    the kernels of the scenario before have exited; returns the last reading."""
+    deadline = time.monotonic() + timeout
+    while True:
+        busy = busy_cores()
+        if busy < limit or time.monotonic() > deadline:
+            return busy
+
+
 # ----------------------------------------------------------------- processes
 
 def free_port() -> int:

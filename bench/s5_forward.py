@@ -1,7 +1,10 @@
 """Scenario 5: gateway forwarding vs nginx as TLS terminator, both in front of
 the same executor Unix socket with the same certificate and an
-Authorization-header check. Three alternating repeats; the verdicts use the median of
-the per-repeat ratios (each run against the other peer's run next to it).
+Authorization-header check. Five repeats, the order of the two peers swapped from one
+repeat to the next (ABBA: a load that rises or falls over the scenario weighs on both),
+after waiting for the machine to settle (scenario 4's forty kernels may still be
+exiting); the verdicts use the median of the per-repeat ratios (each run against the
+other peer's run next to it).
 
 HTTP: wrk, keep-alive, GET /api/status with the token header.
 WebSocket: frames the executor answers itself (a malformed message gets a
@@ -18,7 +21,7 @@ import statistics
 import subprocess
 import time
 
-from harness import QUICK, cpu_seconds, log, pct
+from harness import QUICK, cpu_seconds, log, pct, settle
 
 PATH = "/api/status"
 
@@ -78,9 +81,10 @@ def run(gateway, nginx, kernel_peer) -> dict:
     rows: dict[str, dict] = {}
     kernel = kernel_peer.post_kernel()
     time.sleep(3)  # the kernel's own start-up (imports) would otherwise load the first run only
+    log(f"scenario 5: machine settled at {settle():.2f} cores busy")
     try:
-        for repeat in range(1 if QUICK else 3):  # alternate, so that noise hits both
-            for peer in (gateway, nginx):
+        for repeat in range(1 if QUICK else 5):
+            for peer in ((gateway, nginx) if repeat % 2 == 0 else (nginx, gateway)):
                 log(f"scenario 5: wrk {seconds}s against {peer.label}")
                 r = _wrk(peer, seconds, connections=16, threads=1, executor=gateway.executor_pid())
                 row = rows.setdefault(peer.label, {"http": [], "ws": [], "ws1": []})
@@ -111,8 +115,8 @@ def run(gateway, nginx, kernel_peer) -> dict:
 
 
 def paired_ratios(mine: dict, theirs: dict) -> dict:
-    """Each repeat's ratio against the peer's run right after it, and their medians. On
-    a shared machine the load moves between repeats; a run and its neighbour share it."""
+    """Each repeat's ratio against the peer's run next to it, and their medians. On a
+    shared machine the load moves between repeats; a run and its neighbour share it."""
     def pairs(kind, key):
         return [a[key] / b[key] for a, b in zip(mine[kind], theirs[kind]) if b[key]]
 
