@@ -3,6 +3,7 @@
 import os
 import signal
 import time
+from pathlib import Path
 
 import requests
 
@@ -77,3 +78,28 @@ def test_sigterm_with_an_idle_keepalive_connection_still_exits(gateway):
     session = requests.Session()
     assert session.get(gateway.url + "/healthz", timeout=10).status_code == 200
     assert gateway.stop(signal.SIGTERM) == 0
+
+
+def nio_loops(pid: int) -> int:
+    """Threads of NIO's singleton event-loop group in `pid`."""
+    return sum(1 for task in Path(f"/proc/{pid}/task").iterdir()
+               if (task / "comm").read_text().startswith("NIO-SGLTN-"))
+
+
+def test_the_gateway_runs_one_event_loop_per_four_cores_unless_told_otherwise(make_gateway):
+    """The gateway relays on fewer loops than NIO's one per core (docs/gateway.md,
+    "Threads"); NIO's own NIO_SINGLETON_GROUP_LOOP_COUNT still decides when set, for the
+    executor as well."""
+    default = make_gateway(executor="real").start()
+    try:
+        assert nio_loops(default.proc.pid) == max(1, os.cpu_count() // 4)
+        assert requests.get(default.url + "/api/status", headers=default.auth(), timeout=10).status_code == 200
+    finally:
+        default.stop(signal.SIGTERM)
+    told = make_gateway(executor="real", env={"NIO_SINGLETON_GROUP_LOOP_COUNT": "3"}).start()
+    try:
+        assert nio_loops(told.proc.pid) == 3
+        assert nio_loops(executor_pid(told)) == 3
+        assert requests.get(told.url + "/api/status", headers=told.auth(), timeout=10).status_code == 200
+    finally:
+        told.stop(signal.SIGTERM)
