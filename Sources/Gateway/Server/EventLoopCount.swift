@@ -4,11 +4,12 @@ import NIOCore
 ///
 /// NIO's default is one per core. The gateway only relays: on the 2-core machines the
 /// benchmarks run on, where the executor, the kernels and the clients share those cores,
-/// one loop relayed WebSocket frames at a 30–80 % higher rate with half the p99 and
-/// 25 % less CPU per frame than two, and served HTTP at the same rate with less CPU per
-/// request (bench/findings.md, scenario 5): a single loop picks up more ready
-/// connections per wake-up and switches threads less. So: one loop per four cores, at
-/// least one. `NIO_SINGLETON_GROUP_LOOP_COUNT` (NIO's own setting) overrides it.
+/// one loop relayed WebSocket frames at a 30–80 % higher rate with a lower p99 and 25 %
+/// less CPU per frame than two (a single loop picks up more ready connections per
+/// wake-up and switches threads less); heavily concurrent plain HTTP lost ~20 % of its
+/// rate (bench/findings.md, scenario 5). A notebook waits on its WebSocket, so: one loop
+/// per four cores, at least one. `NIO_SINGLETON_GROUP_LOOP_COUNT` (NIO's own setting)
+/// overrides it.
 public enum EventLoopCount {
     static let overrideVariable = "NIO_SINGLETON_GROUP_LOOP_COUNT"
 
