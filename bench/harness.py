@@ -75,7 +75,10 @@ def busy_cores(seconds: float = 1.0) -> float:
     return cores * (busy1 - busy0) / max(total1 - total0, 1)
 
 
-def settle(limit: float = 0.3, timeout: float = 30.0) -> float:
+SETTLED = 0.3  # cores busy, machine-wide, below which a scenario may start
+
+
+def settle(limit: float = SETTLED, timeout: float = 30.0) -> float:
     """Waits (up to `timeout`) until the machine uses less than `limit` cores, e.g. until
     the kernels of the scenario before have exited; returns the last reading."""
     deadline = time.monotonic() + timeout

@@ -369,10 +369,10 @@ tests; this page is the record.
   nginx's master and workers) over wrk's request count — the executor behind both is
   the same process, and its CPU per request behind each proxy is shown in brackets; the
   echo kernel's start-up is over before the first run, and the scenario waits until the
-  machine uses less than 0.3 cores (scenario 4's kernels may still be exiting). Five
-  repeats per peer, the peers' order swapped from one repeat to the next (ABBA); the
-  value column shows each peer's best run, the ratio and the verdict use the median of
-  the five per-repeat ratios (each run against the other peer's run next to it: the
+  machine uses less than 0.3 cores (scenario 4's kernels may still be exiting). Six
+  repeats per peer, the peers' order swapped from one repeat to the next (ABBA, each
+  order three times); the value column shows each peer's best run, the ratio and the
+  verdict use the median of the six per-repeat ratios (each run against the other peer's run next to it: the
   shared machine's load moves between repeats, and one lucky run of either peer
   decided a best-of-two ratio). WebSocket: a malformed frame that the executor answers
   itself (`spin_error`), so no kernel is in the loop; 2 000 round trips on one

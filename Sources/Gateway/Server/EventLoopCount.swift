@@ -4,12 +4,12 @@ import NIOCore
 ///
 /// NIO's default is one per core. The gateway only relays: on the 2-core machines the
 /// benchmarks run on, where the executor, the kernels and the clients share those cores,
-/// one loop relayed WebSocket frames at a 30–80 % higher rate with a lower p99 and 25 %
-/// less CPU per frame than two (a single loop picks up more ready connections per
-/// wake-up and switches threads less); heavily concurrent plain HTTP lost ~20 % of its
-/// rate (bench/findings.md, scenario 5). A notebook waits on its WebSocket, so: one loop
-/// per four cores, at least one. `NIO_SINGLETON_GROUP_LOOP_COUNT` (NIO's own setting)
-/// overrides it.
+/// one loop relayed WebSocket echo frames with a lower p99 and ~25 % less CPU per frame
+/// than two (a single loop picks up more ready connections per wake-up and switches
+/// threads less), while heavily concurrent plain HTTP lost ~20 % of its rate
+/// (bench/findings.md, scenario 5). A notebook waits on its WebSocket, so: one loop per
+/// four cores, at least one. A valid `NIO_SINGLETON_GROUP_LOOP_COUNT` (NIO's own
+/// setting) overrides it.
 public enum EventLoopCount {
     static let overrideVariable = "NIO_SINGLETON_GROUP_LOOP_COUNT"
 
@@ -18,10 +18,23 @@ public enum EventLoopCount {
         max(1, cores / 4)
     }
 
-    /// Sets NIO's singleton group size before anything uses it, unless the environment
-    /// sets it; call first thing in `main`.
+    /// The count to set, or nil when the environment sets a valid one for NIO to read.
+    /// NIO reads an unparsable value as "one per core" without a word, so such a value
+    /// (or an empty one) is ignored here and the gateway's default applies.
+    static func suggestion(environment: [String: String], cores: Int) -> Int? {
+        if let value = environment[overrideVariable].flatMap({ Int($0) }), value > 0 { return nil }
+        return standard(cores: cores)
+    }
+
+    /// Whether the environment sets the override to something NIO cannot use as such.
+    static func isInvalidOverride(_ environment: [String: String]) -> Bool {
+        guard let raw = environment[overrideVariable] else { return false }
+        return (Int(raw) ?? 0) <= 0
+    }
+
+    /// Sets NIO's singleton group size before anything uses it; call first thing in `main`.
     public static func apply(environment: [String: String]) {
-        guard environment[overrideVariable] == nil else { return }
-        NIOSingletons.groupLoopCountSuggestion = standard(cores: System.coreCount)
+        guard let count = suggestion(environment: environment, cores: System.coreCount) else { return }
+        NIOSingletons.groupLoopCountSuggestion = count
     }
 }
