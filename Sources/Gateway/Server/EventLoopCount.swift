@@ -28,8 +28,7 @@ public enum EventLoopCount {
 
     /// Whether the environment sets the override to something NIO cannot use as such.
     static func isInvalidOverride(_ environment: [String: String]) -> Bool {
-        guard let raw = environment[overrideVariable] else { return false }
-        return (Int(raw) ?? 0) <= 0
+        environment[overrideVariable] != nil && suggestion(environment: environment, cores: 1) != nil
     }
 
     /// Sets NIO's singleton group size before anything uses it; call first thing in `main`.

@@ -38,13 +38,17 @@ struct JournalBatch {
         while start < pieces.count {
             let end = min(start + Self.piecesPerWrite, pieces.count)
             var vectors: [iovec] = []
-            let failure = Self.withVectors(pieces[start..<end], &vectors) { vectors in
-                Self.writeAll(vectors) { rest in rest.withUnsafeBufferPointer { writev(fd, $0.baseAddress, Int32($0.count)) } }
-            }
+            let failure = Self.withVectors(pieces[start..<end], &vectors) { Self.writeAll($0, to: fd) }
             if let failure { return failure }
             start = end
         }
         return nil
+    }
+
+    /// Writes `bytes` alone to `fd` (a segment's magic); the errno of a failed write, or nil.
+    static func write(_ bytes: [UInt8], to fd: Int32) -> Int32? {
+        var vectors: [iovec] = []
+        return withVectors([bytes][...], &vectors) { writeAll($0, to: fd) }
     }
 
     private mutating func endSmall() {
@@ -62,6 +66,10 @@ struct JournalBatch {
             vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress), iov_len: raw.count))
             return withVectors(pieces.dropFirst(), &vectors, body)
         }
+    }
+
+    private static func writeAll(_ vectors: [iovec], to fd: Int32) -> Int32? {
+        writeAll(vectors) { rest in rest.withUnsafeBufferPointer { writev(fd, $0.baseAddress, Int32($0.count)) } }
     }
 
     /// Calls `write` (`writev`) until every byte is written: a file may take fewer

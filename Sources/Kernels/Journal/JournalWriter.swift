@@ -74,8 +74,8 @@ struct JournalWriter {
             failed("open", errno)
             return false
         }
-        guard writeAll(fd, JournalRecordCodec.magic) else {
-            failed("write", errno)
+        if let code = JournalBatch.write(JournalRecordCodec.magic, to: fd) {
+            failed("write", code)
             Foundation.close(fd)
             unlink(path)
             return false
@@ -158,20 +158,5 @@ struct JournalWriter {
         let now = UInt64(max(0, Date().timeIntervalSince1970 * 1_000_000_000))
         lastStamp = max(lastStamp + 1, now)
         return lastStamp
-    }
-
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
-            }
-            return true
-        }
     }
 }
