@@ -41,6 +41,8 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let sync = channel.pipeline.syncOperations
+            // Right after the TLS handler: every answer and frame in as few records as fit.
+            if self.core.configuration.isTLS { try sync.addHandler(TLSRecordCoalescer()) }
             try sync.addHandler(HeaderTimeoutHandler(timeout: .seconds(Int64(self.core.configuration.headerTimeoutSeconds))))
             let outcome = NIOLoopBoundBox<WebSocketGate.Outcome?>(nil, eventLoop: channel.eventLoop)
             let requestedUpgrade = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
