@@ -196,8 +196,10 @@ let package = Package(
             name: "ExecutorTests",
             dependencies: [
                 "Executor",
+                "ZeroMQTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -59,6 +59,8 @@ struct ExecutorChildChannel: ServerChildChannel {
     }
 
     func handle(value: Value, logger: Logger) async {
-        await self.inner.handle(value: value, logger: logger)
+        await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
+            await self.inner.handle(value: value, logger: logger)
+        }
     }
 }

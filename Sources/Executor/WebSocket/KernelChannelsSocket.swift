@@ -29,7 +29,12 @@ struct KernelChannelsSocket {
             if let selected = wire.selectedSubprotocol { headers[.secWebSocketProtocol] = selected }
             return .upgrade(headers)
         } onUpgrade: { inbound, outbound, context in
-            try await serve(inbound: inbound, outbound: outbound, context: context)
+            // A kernel's traffic runs on Swift's global executor, not on the connection's
+            // event loop its handling prefers (`EventLoopTaskExecutor`): a busy kernel's
+            // messages must not hold up the other connections on that loop.
+            try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                try await serve(inbound: inbound, outbound: outbound, context: context)
+            }
         }
     }
 

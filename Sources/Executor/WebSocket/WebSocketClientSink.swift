@@ -60,9 +60,6 @@ final class WebSocketClientSink: KernelClientSink {
     }
 
     func deliver(_ frame: OutboundFrame) -> Bool {
-        // Off the event loop, every write is queued to it in call order; a write
-        // made on the loop itself would run at once, ahead of those queued.
-        assert(!channel.eventLoop.inEventLoop, "kernel messages are delivered from the kernel's task")
         let cost = Self.cost(frame)
         return state.withLock { state in
             guard !state.closed else { return true }
@@ -122,10 +119,23 @@ final class WebSocketClientSink: KernelClientSink {
         closeContinuation.finish()
     }
 
+    /// Off the event loop, NIO queues each write to the loop in call order. A write
+    /// made on the loop itself would run at once, ahead of writes other threads have
+    /// queued: it is queued behind them instead. (The kernel's actor can run on a
+    /// connection's loop: a REST request handled there calls it, and the actor may run
+    /// the kernel's queued messages before it lets go.)
     private func write(_ frame: OutboundFrame) {
         let backlog = self.backlog
         let cost = Self.cost(frame)
-        channel.writeAndFlush(Self.webSocketFrame(frame)).whenComplete { _ in backlog.remove(cost) }
+        let channel = self.channel
+        let message = Self.webSocketFrame(frame)
+        guard channel.eventLoop.inEventLoop else {
+            channel.writeAndFlush(message).whenComplete { _ in backlog.remove(cost) }
+            return
+        }
+        channel.eventLoop.execute {
+            channel.writeAndFlush(message).whenComplete { _ in backlog.remove(cost) }
+        }
     }
 
     /// A text frame is written from its bytes with the text opcode: no
