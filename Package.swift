@@ -197,6 +197,7 @@ let package = Package(
             dependencies: [
                 "Executor",
                 "ZeroMQTransport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -70,6 +70,7 @@ public struct ExecutorServer: Sendable {
     func makeApplication(_ services: ExecutorServices, registry: PrometheusCollectorRegistry) -> some Service {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.add(middleware: ErrorBodyMiddleware())
+        router.add(middleware: OffLoopMiddleware())
         StatusRoutes(services: services).register(on: router)
         KernelSpecRoutes(services: services).register(on: router)
         KernelRoutes(services: services).register(on: router)

@@ -2,6 +2,7 @@ import Foundation
 import JupyterProtocol
 import Logging
 import ProcessSupport
+import Synchronization
 import ZeroMQTransport
 
 /// One running kernel: its process, its sockets, its lifecycle and its clients.
@@ -14,8 +15,8 @@ public actor Kernel {
     let provisioner: KernelProvisioner
     var logger: Logger
 
-    var lifecycle = KernelLifecycle()
-    var hub = ClientHub<any KernelClientSink>()
+    var lifecycle = KernelLifecycle() { didSet { publishSummary() } }
+    var hub = ClientHub<any KernelClientSink>() { didSet { publishSummary() } }
     var process: ChildProcess?
     var sockets: KernelSockets?
     var codec = WireCodec(signer: MessageSigner(key: []))
@@ -27,7 +28,9 @@ public actor Kernel {
     var stdinConnected = false
     var iopubSeen = false
     var missedBeats = 0
-    var lastActivity = Date()
+    var lastActivity = Date() { didSet { publishSummary() } }
+    /// What the REST API shows, readable without entering the actor (`KernelSummary`).
+    nonisolated let summary = Mutex(KernelSummary())
     var waitingForKernel: [(Channel, JupyterMessage)] = []
     var internalRequests = RecentMap(capacity: 256)
     var executions = ExecutionMetrics()
@@ -69,12 +72,6 @@ public actor Kernel {
     /// True while any cell of this kernel, typed or Python, has not finished.
     public var isBusy: Bool { lifecycle.state == .busy || !cells.isEmpty }
 
-    public func model() -> KernelModel {
-        KernelModel(
-            id: id, name: spec.name, lastActivity: MessageFactory.timestamp(lastActivity),
-            executionState: lifecycle.state.rawValue, connections: hub.clientCount
-        )
-    }
 
     /// Starts the first process and waits until the kernel answers.
     public func start(timeout: Double = 60) async throws {

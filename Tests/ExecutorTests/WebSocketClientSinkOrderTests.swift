@@ -26,7 +26,7 @@ import ZeroMQTransport
     @Test func aDeliveryOnTheLoopGoesOutAfterOnesQueuedFromAnotherThread() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var fds: [Int32] = [0, 0]
-        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
         let recorder = FrameRecorder()
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in

@@ -11,6 +11,12 @@ import Testing
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(TLSRecordCoalescer())
         try channel.pipeline.syncOperations.addHandler(HTTPResponseEncoder())
+        return try Self.connected(channel)
+    }
+
+    /// The coalescer holds writes only on an open connection.
+    static func connected(_ channel: EmbeddedChannel) throws -> EmbeddedChannel {
+        try channel.connect(to: .init(ipAddress: "127.0.0.1", port: 1)).wait()
         return channel
     }
 
@@ -39,7 +45,7 @@ import Testing
     }
 
     @Test func eachFlushIsItsOwnBuffer() throws {
-        let channel = EmbeddedChannel(handler: TLSRecordCoalescer())
+        let channel = try Self.connected(EmbeddedChannel(handler: TLSRecordCoalescer()))
         try channel.writeOutbound(ByteBuffer(string: "one"))
         try channel.writeOutbound(ByteBuffer(string: "two"))
         #expect(try Self.drain(channel).map { String(buffer: $0) } == ["one", "two"])
@@ -47,7 +53,7 @@ import Testing
     }
 
     @Test func aJoinedBufferNeverOutgrowsOneRecord() throws {
-        let channel = EmbeddedChannel(handler: TLSRecordCoalescer())
+        let channel = try Self.connected(EmbeddedChannel(handler: TLSRecordCoalescer()))
         let tenK = ByteBuffer(repeating: UInt8(ascii: "a"), count: 10 * 1024)
         let sixK = ByteBuffer(repeating: UInt8(ascii: "b"), count: 6 * 1024)
         let small = ByteBuffer(string: "end")
@@ -62,7 +68,7 @@ import Testing
     }
 
     @Test func aLargeWriteGoesOnUncopiedAfterWhatWasHeld() throws {
-        let channel = EmbeddedChannel(handler: TLSRecordCoalescer())
+        let channel = try Self.connected(EmbeddedChannel(handler: TLSRecordCoalescer()))
         let large = ByteBuffer(repeating: 7, count: 100_000)
         channel.write(ByteBuffer(string: "frame header"), promise: nil)
         channel.write(large, promise: nil)
@@ -78,7 +84,7 @@ import Testing
     }
 
     @Test func emptyWritesJoinAndTheirPromisesComplete() throws {
-        let channel = EmbeddedChannel(handler: TLSRecordCoalescer())
+        let channel = try Self.connected(EmbeddedChannel(handler: TLSRecordCoalescer()))
         let first = channel.eventLoop.makePromise(of: Void.self)
         let empty = channel.eventLoop.makePromise(of: Void.self)
         channel.write(ByteBuffer(string: "data"), promise: first)
@@ -107,7 +113,7 @@ import Testing
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(recorder)
         try channel.pipeline.syncOperations.addHandler(coalescer)
-        return (channel, coalescer, recorder)
+        return (try Self.connected(channel), coalescer, recorder)
     }
 
     @Test func aCloseSendsWhatWasHeldAheadOfIt() throws {
@@ -124,12 +130,20 @@ import Testing
 
     @Test func aHeldWriteIsPassedOnWhenTheConnectionEnds() throws {
         let (channel, coalescer, recorder) = try Self.recorded()
-        try channel.connect(to: .init(ipAddress: "127.0.0.1", port: 1)).wait()
         channel.write(ByteBuffer(string: "held"), promise: nil)
         #expect(coalescer.heldBytes == 4)
         channel.pipeline.fireChannelInactive()
         #expect(coalescer.heldBytes == 0, "passed on, to fail with the channel's other writes")
         #expect(recorder.writes == ["held"])
         _ = try? channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test func afterTheConnectionEndedWritesPassStraightOn() throws {
+        let (channel, coalescer, recorder) = try Self.recorded()
+        channel.pipeline.fireChannelInactive()
+        _ = try? channel.close().wait()
+        channel.write(ByteBuffer(string: "late"), promise: nil)
+        #expect(coalescer.heldBytes == 0)
+        #expect(recorder.writes == ["late"])
     }
 }

@@ -16,17 +16,17 @@ struct KernelRoutes {
     func register(on router: Router<BasicWebSocketRequestContext>) {
         router.get("api/kernels") { _, _ in
             var models = [KernelModel]()
-            for kernel in await services.kernels.list() { models.append(await kernel.model()) }
+            for kernel in await services.kernels.list() { models.append(kernel.model()) }
             return JSONBody.response(models)
         }
         router.post("api/kernels") { request, _ in
             let body = try await JSONBody.decode(StartRequest.self, from: request, empty: StartRequest())
             let kernel = try await services.kernels.startKernel(name: body.name)
-            return JSONBody.response(await kernel.model(), status: .created, headers: [.location: "/api/kernels/\(kernel.id)"])
+            return JSONBody.response(kernel.model(), status: .created, headers: [.location: "/api/kernels/\(kernel.id)"])
         }
         router.get("api/kernels/:id") { _, context in
             let kernel = try await services.kernels.kernel(context.parameters.require("id"))
-            return JSONBody.response(await kernel.model())
+            return JSONBody.response(kernel.model())
         }
         router.delete("api/kernels/:id") { _, context in
             try await services.kernels.shutdownKernel(context.parameters.require("id"))
@@ -40,7 +40,7 @@ struct KernelRoutes {
         router.post("api/kernels/:id/restart") { _, context in
             let kernel = try await services.kernels.kernel(context.parameters.require("id"))
             try await kernel.restart()
-            return JSONBody.response(await kernel.model())
+            return JSONBody.response(kernel.model())
         }
         router.get("api/kernels/:id/channels") { _, context -> Response in
             _ = try await services.kernels.kernel(context.parameters.require("id"))

@@ -94,7 +94,7 @@ struct SessionRoutes {
 
     private func model(_ session: SessionStore.Session) async throws -> JSONValue {
         let kernel = try await services.kernels.kernel(session.kernelID)
-        let kernelModel = await kernel.model()
+        let kernelModel = kernel.model()
         let kernelJSON = try JSONCoding.decode(JSONValue.self, from: JSONCoding.encode(kernelModel))
         return [
             "id": .string(session.id), "path": .string(session.path), "name": .string(session.name),

@@ -17,7 +17,7 @@ struct StatusRoutes {
             var connections = 0
             var lastActivity = MessageFactory.timestamp(services.startedAt)
             for kernel in kernels {
-                let model = await kernel.model()
+                let model = kernel.model()
                 connections += model.connections
                 lastActivity = max(lastActivity, model.lastActivity)
             }

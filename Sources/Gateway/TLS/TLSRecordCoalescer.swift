@@ -34,6 +34,12 @@ final class TLSRecordCoalescer: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let buffer = self.unwrapOutboundIn(data)
+        guard context.channel.isActive else {
+            // Nothing will flush it: on at once, to fail where the others fail.
+            self.passHeld(context: context)
+            context.write(data, promise: promise)
+            return
+        }
         guard self.held != nil else {
             if buffer.readableBytes >= self.limit {
                 context.write(data, promise: promise)
