@@ -72,7 +72,6 @@ public actor Kernel {
     /// True while any cell of this kernel, typed or Python, has not finished.
     public var isBusy: Bool { lifecycle.state == .busy || !cells.isEmpty }
 
-
     /// Starts the first process and waits until the kernel answers.
     public func start(timeout: Double = 60) async throws {
         launch()

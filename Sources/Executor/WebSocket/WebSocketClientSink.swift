@@ -121,9 +121,10 @@ final class WebSocketClientSink: KernelClientSink {
 
     /// Off the event loop, NIO queues each write to the loop in call order. A write
     /// made on the loop itself would run at once, ahead of writes other threads have
-    /// queued: it is queued behind them instead. (The kernel's actor can run on a
-    /// connection's loop: a REST request handled there calls it, and the actor may run
-    /// the kernel's queued messages before it lets go.)
+    /// queued: it is queued behind them instead. (Requests answered on a connection's
+    /// loop do not enter a kernel's actor, `OffLoopMiddleware`; were one to, the actor
+    /// would run the kernel's queued messages there, and they would still go out in
+    /// order.)
     private func write(_ frame: OutboundFrame) {
         let backlog = self.backlog
         let cost = Self.cost(frame)
