@@ -126,17 +126,18 @@ final class WebSocketClientSink: KernelClientSink {
     /// would run the kernel's queued messages there, and they would still go out in
     /// order.)
     private func write(_ frame: OutboundFrame) {
-        let backlog = self.backlog
-        let cost = Self.cost(frame)
-        let channel = self.channel
-        let message = Self.webSocketFrame(frame)
+        let (channel, backlog) = (self.channel, self.backlog)
+        let (message, cost) = (Self.webSocketFrame(frame), Self.cost(frame))
         guard channel.eventLoop.inEventLoop else {
-            channel.writeAndFlush(message).whenComplete { _ in backlog.remove(cost) }
+            Self.send(message, on: channel, counted: cost, in: backlog)
             return
         }
-        channel.eventLoop.execute {
-            channel.writeAndFlush(message).whenComplete { _ in backlog.remove(cost) }
-        }
+        channel.eventLoop.execute { Self.send(message, on: channel, counted: cost, in: backlog) }
+    }
+
+    /// Writes one frame; its bytes leave the backlog once NIO has written them.
+    private static func send(_ message: WebSocketFrame, on channel: any NIOCore.Channel, counted cost: Int, in backlog: ClientBacklog) {
+        channel.writeAndFlush(message).whenComplete { _ in backlog.remove(cost) }
     }
 
     /// A text frame is written from its bytes with the text opcode: no

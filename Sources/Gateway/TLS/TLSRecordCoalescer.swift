@@ -40,16 +40,8 @@ final class TLSRecordCoalescer: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(data, promise: promise)
             return
         }
-        guard self.held != nil else {
-            if buffer.readableBytes >= self.limit {
-                context.write(data, promise: promise)
-            } else {
-                self.held = buffer
-                self.heldPromise = promise
-            }
-            return
-        }
-        if self.held!.readableBytes + buffer.readableBytes <= self.limit {
+        // (No binding of `held` here: a second reference would make the append copy it.)
+        if self.held != nil, self.heldBytes + buffer.readableBytes <= self.limit {
             self.held!.writeImmutableBuffer(buffer)
             self.join(promise)
             return
