@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import time
 import traceback
@@ -310,9 +311,19 @@ def _s5_verdict(is_runtime, row, nginx, paired, rate_key, p99_key, word, unit):
     target = f"≥ 0.8× nginx{unit}, p99 ≤ nginx"
     if paired:
         rate, p99 = paired[rate_key], paired[p99_key]
-        shown = f"{fmt(rate['median'], 2)}× nginx (median of {', '.join(fmt(x, 2) for x in rate['each'])}); p99 {fmt(p99['median'], 2)}×"
+        shown = f"{fmt(rate['median'], 2)}× nginx ({_spread(rate['each'])}); p99 {fmt(p99['median'], 2)}×"
+        if len(p99["each"]) > 8:
+            shown += f" ({_spread(p99['each'])})"
         return shown, target, f"{word} {verdict(rate['median'] >= 0.8)}, p99 {verdict(p99['median'] <= 1.0)}"
     return f"{fmt(rr, 2)}× nginx", target, f"{word} {verdict(rr >= 0.8)}, p99 {verdict(row[p99_key] <= nginx[p99_key])}"
+
+
+def _spread(values) -> str:
+    """Per-pair ratios: each one when there are few, else their count and quartiles."""
+    if len(values) <= 8:
+        return "median of " + ", ".join(fmt(x, 2) for x in values)
+    q1, _, q3 = statistics.quantiles(values, n=4)
+    return f"median of {len(values)} pairs, quartiles {fmt(q1, 2)}–{fmt(q3, 2)}"
 
 
 def render_doc(results, table, argv) -> str:
