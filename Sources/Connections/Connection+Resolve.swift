@@ -12,6 +12,7 @@ extension Connection {
         for (key, value) in secrets {
             copy.secrets[key] = try RuntimeEnvTemplate.render(value, environment: environment)
         }
+        try ConnectionSchema.settleResolved(&copy, stored: self)
         return copy
     }
 

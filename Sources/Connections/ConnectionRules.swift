@@ -15,8 +15,8 @@ enum ConnectionRules {
 
     private static func postgres(_ connection: inout Connection) throws(ConnectionError) {
         if let url = connection.string("url") {
-            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
-                throw ConnectionError.field("url", "must start with postgres:// or postgresql://.")
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.hasPrefix("{{") else {
+                throw ConnectionError.field("url", "must start with postgres:// or postgresql:// (or be a {{runtime_env:NAME}} placeholder).")
             }
             // A password inside the URL is a secret like any other: it moves
             // to `password` so that the URL can be shown.

@@ -1,3 +1,4 @@
+import Foundation
 import JupyterProtocol
 
 /// The fields each connection type takes (SPEC §6) and their checks.
@@ -101,17 +102,52 @@ public enum ConnectionSchema {
             guard !text.utf8.contains(0) else { throw ConnectionError.field(field.name, "must not contain NUL characters.") }
             return value
         case .port:
+            if isPlaceholder(value) { return value }
             guard let port = value.intValue, (1...65535).contains(port) else {
-                throw ConnectionError.field(field.name, "must be a whole number from 1 to 65535.")
+                throw ConnectionError.field(field.name, "must be a whole number from 1 to 65535, or a {{runtime_env:NAME}} placeholder.")
             }
             return .int(port)
         case .choice(let options):
-            guard let text = value.stringValue, options.contains(text) else {
-                throw ConnectionError.field(field.name, "must be one of \(options.joined(separator: ", ")).")
+            guard let text = value.stringValue, options.contains(text) || isPlaceholder(value) else {
+                throw ConnectionError.field(field.name, "must be one of \(options.joined(separator: ", ")), or a {{runtime_env:NAME}} placeholder.")
             }
             return value
         case .headers:
             return try HeaderFields.check(value, field: field.name)
         }
+    }
+
+    /// A string made of `{{runtime_env:NAME}}` placeholders (and text around them), for a
+    /// field that is not text: checked once it is resolved (`settleResolved`).
+    private static func isPlaceholder(_ value: JSONValue) -> Bool {
+        guard let text = value.stringValue, text.utf8.count <= 1024, !text.utf8.contains(0) else { return false }
+        return !RuntimeEnvTemplate.names(in: text).isEmpty
+    }
+
+    /// After placeholders were resolved: a port given as one becomes a number and a
+    /// choice must be one of its words. The message names the field and its placeholder,
+    /// never the value (an environment variable may hold a secret).
+    static func settleResolved(_ resolved: inout Connection, stored: Connection) throws(RuntimeEnvTemplate.Failure) {
+        for field in fields(for: resolved.type) {
+            guard case .string(let text)? = resolved.fields[field.name], let template = stored.string(field.name) else { continue }
+            switch field.kind {
+            case .port:
+                guard let port = Int(text.trimmingCharacters(in: .whitespaces)), (1...65535).contains(port) else {
+                    throw badValue(field, template, "a whole number from 1 to 65535")
+                }
+                resolved.fields[field.name] = .int(Int64(port))
+            case .choice(let options):
+                guard options.contains(text) else { throw badValue(field, template, "one of \(options.joined(separator: ", "))") }
+            case .text, .headers:
+                continue
+            }
+        }
+    }
+
+    private static func badValue(_ field: Field, _ template: String, _ wanted: String) -> RuntimeEnvTemplate.Failure {
+        RuntimeEnvTemplate.Failure(
+            code: .badValue,
+            message: "'\(field.name)' is '\(template.prefix(128))', and that variable's value is not \(wanted)."
+        )
     }
 }

@@ -62,6 +62,39 @@ import Testing
         #expect(throws: RuntimeEnvTemplate.Failure.self) { try stored.resolved(environment: [:]) }
     }
 
+    @Test func portAndChoiceFieldsTakePlaceholdersResolvedWhenUsed() throws {
+        let stored = try validate([
+            "type": "postgres", "url": "{{runtime_env:DATABASE_URL}}", "port": "{{runtime_env:PGPORT}}",
+            "sslmode": "{{runtime_env:PGSSLMODE}}",
+        ])
+        #expect(stored.fields["port"] == "{{runtime_env:PGPORT}}", "stored as written")
+        let resolved = try stored.resolved(environment: [
+            "DATABASE_URL": "postgresql://u:pw@db:5433/app", "PGPORT": " 6543 ", "PGSSLMODE": "require",
+        ])
+        #expect(resolved.fields["port"] == .int(6543) && resolved.string("sslmode") == "require")
+        #expect(resolved.string("url") == "postgresql://u:pw@db:5433/app")
+        let ssh = try validate(["type": "ssh", "host": "h", "username": "u", "private_key": "K", "port": "{{runtime_env:SSH_PORT}}"])
+        #expect(try ssh.resolved(environment: ["SSH_PORT": "2222"]).fields["port"] == .int(2222))
+        // Not a placeholder: still refused at PUT.
+        #expect(fieldError(["type": "postgres", "host": "h", "port": "5432"])?.contains("'port'") == true)
+        #expect(fieldError(["type": "postgres", "host": "h", "sslmode": "sometimes"])?.contains("sslmode") == true)
+        #expect(fieldError(["type": "postgres", "url": "mysql://x"])?.contains("url") == true)
+    }
+
+    @Test func aResolvedValueThatDoesNotFitIsRefusedWithoutShowingIt() throws {
+        let stored = try validate(["type": "postgres", "host": "h", "port": "{{runtime_env:DB_SECRET}}", "sslmode": "{{runtime_env:MODE}}"])
+        for environment in [["DB_SECRET": "hunter2", "MODE": "require"], ["DB_SECRET": "70000", "MODE": "require"], ["DB_SECRET": "5432", "MODE": "hunter2"]] {
+            do {
+                _ = try stored.resolved(environment: environment)
+                Issue.record("accepted \(environment)")
+            } catch {
+                #expect(error.code == .badValue)
+                #expect(!error.message.contains("hunter2") && !error.message.contains("70000"))
+                #expect(error.message.contains("{{runtime_env:"))
+            }
+        }
+    }
+
     @Test func defaultGatewayFromRouteTable() {
         let table = """
         Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT

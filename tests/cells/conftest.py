@@ -58,9 +58,12 @@ def home() -> Iterator[Path]:
 
 
 @pytest.fixture(scope="module")
-def executor(home: Path) -> Iterator[Executor]:
-    """An executor whose environment carries values for {{runtime_env:…}}."""
-    ex = Executor(home / "home", pool=0, extra_env={"PG_TEST_PASSWORD": PG_PASSWORD, "GREETING": "hello from env"}).start()
+def executor(home: Path, postgres: Postgres) -> Iterator[Executor]:
+    """An executor whose environment carries values for {{runtime_env:…}}: the test
+    Postgres server's password, port and sslmode (connections name them as placeholders)."""
+    env = {"PG_TEST_PASSWORD": PG_PASSWORD, "PG_TEST_PORT": str(postgres.port), "PG_TEST_SSLMODE": "disable",
+           "GREETING": "hello from env"}
+    ex = Executor(home / "home", pool=0, extra_env=env).start()
     try:
         yield ex
     finally:

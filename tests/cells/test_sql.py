@@ -40,9 +40,10 @@ def warehouse(executor, postgres):
     postgres.psql("create table if not exists orders (id int primary key, customer text, amount float8, placed timestamp)")
     postgres.psql("insert into orders select g, 'c' || (g % 100), g * 1.5, timestamp '2024-01-01' + g * interval '1 minute' "
                   "from generate_series(1, 100000) g on conflict do nothing")
+    # Port and sslmode as placeholders too: SPEC §6 lets any field name the runtime's environment.
     put_connection(executor, "warehouse", {
-        "type": "postgres", "host": "127.0.0.1", "port": postgres.port, "user": "postgres",
-        "password": "{{runtime_env:PG_TEST_PASSWORD}}", "database": "postgres", "sslmode": "disable",
+        "type": "postgres", "host": "127.0.0.1", "port": "{{runtime_env:PG_TEST_PORT}}", "user": "postgres",
+        "password": "{{runtime_env:PG_TEST_PASSWORD}}", "database": "postgres", "sslmode": "{{runtime_env:PG_TEST_SSLMODE}}",
     })
     return "warehouse"
 
@@ -118,6 +119,24 @@ def test_wrong_password_is_a_clear_error_without_the_password(executor, kernel, 
 
     run(go())
     assert "wrong-Pass-99" not in executor.log_text() and PG_PASSWORD not in executor.log_text()
+
+
+def test_a_placeholder_port_whose_value_is_not_a_port_is_a_clear_error_without_the_value(executor, kernel, postgres):
+    # GREETING holds "hello from env": a value that cannot be a port, and that stands in
+    # for a secret named by mistake; the error names the placeholder, never the value.
+    put_connection(executor, "wrongport", {"type": "postgres", "host": "127.0.0.1", "port": "{{runtime_env:GREETING}}",
+                                           "password": "{{runtime_env:PG_TEST_PASSWORD}}", "sslmode": "disable"})
+
+    async def go():
+        kc = await open_kernel(executor, kernel["id"])
+        err = error_of(await run_cell(kc, "select 1", "sql", connection="wrongport"))
+        assert err["ename"] == "RuntimeEnvError" and "{{runtime_env:GREETING}}" in err["evalue"], err
+        assert "port" in err["evalue"] and "hello from env" not in json.dumps(err)
+        ok(await run_cell(kc, "select 1 as one", "sql", connection="warehouse"))
+        await kc.close()
+
+    run(go())
+    assert "hello from env" not in executor.log_text()
 
 
 def test_sqlite_relative_path_lives_under_the_data_folder(executor, kernel):

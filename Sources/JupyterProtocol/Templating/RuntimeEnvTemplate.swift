@@ -16,10 +16,17 @@ public enum RuntimeEnvTemplate {
             case withheld = "runtime_env_withheld"
             case unterminated = "template_unterminated"
             case badName = "template_bad_name"
+            /// The value does not fit the field it was put in (a port, a choice).
+            case badValue = "runtime_env_bad_value"
         }
 
         public let code: Code
         public let message: String
+
+        public init(code: Code, message: String) {
+            self.code = code
+            self.message = message
+        }
     }
 
     private static let opener = Array("{{".utf8)
