@@ -10,7 +10,7 @@ import Foundation
 /// further down the path (Debian ships one) still runs.
 enum SiteCustomize {
     static let source = #"""
-    # Installed by the SPIN runtime for its kernels. See docs/ssl-verification.md.
+    # Installed by the SPIN runtime for its kernels. See docs/deploy-ca-bundle.md.
     import importlib.abc
     import importlib.machinery
     import os
