@@ -101,8 +101,17 @@ import Testing
         eth0\t00000000\t010011AC\t0003\t0\t0\t0\t00000000\t0\t0\t0
         eth0\t000011AC\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0
         """
-        #expect(HostSSH.defaultHost(environment: [:], routeTable: table) == "172.17.0.1")
-        #expect(HostSSH.defaultHost(environment: ["SPIN_HOST_SSH_HOST": "host.docker.internal"], routeTable: table) == "host.docker.internal")
-        #expect(HostSSH.defaultHost(environment: [:], routeTable: "") == nil)
+        let unknown: (String) -> Bool = { _ in false }
+        #expect(HostSSH.defaultHost(environment: [:], routeTable: table, resolves: unknown) == "172.17.0.1")
+        #expect(HostSSH.defaultHost(environment: ["SPIN_HOST_SSH_HOST": "box"], routeTable: table, resolves: unknown) == "box")
+        #expect(HostSSH.defaultHost(environment: [:], routeTable: "", resolves: unknown) == nil)
+        // Docker Desktop (or --add-host): the name the host answers to wins over the
+        // default gateway, which there is Docker's VM; SPIN_HOST_SSH_HOST still wins over both.
+        var asked: [String] = []
+        let desktop: (String) -> Bool = { asked.append($0); return $0 == "host.docker.internal" }
+        #expect(HostSSH.defaultHost(environment: [:], routeTable: table, resolves: desktop) == "host.docker.internal")
+        #expect(asked == ["host.docker.internal"])
+        #expect(HostSSH.defaultHost(environment: ["SPIN_HOST_SSH_HOST": "box"], routeTable: table, resolves: desktop) == "box")
+        #expect(HostSSH.resolvesOnce("localhost") && !HostSSH.resolvesOnce("no-such-host.invalid"))
     }
 }
