@@ -31,22 +31,9 @@ struct PostgresSettings {
     static func tls(mode: String, environment: [String: String]) throws -> PostgresConnection.Configuration.TLS {
         if mode == "disable" { return .disable }
         var tls = TLSConfiguration.makeClientConfiguration()
-        switch mode {
-        case "verify-full":
-            tls.trustRoots = try trustRoots(environment) ?? .default
-        case "verify-ca":
-            tls.trustRoots = try trustRoots(environment) ?? .default
-            tls.certificateVerification = .noHostnameVerification
-        default:
-            // `allow`, `prefer`, `require`: encrypted, verified only when a
-            // CA bundle is configured (libpq's `require` does not verify).
-            if let roots = try trustRoots(environment), mode == "require" {
-                tls.trustRoots = roots
-                tls.certificateVerification = .noHostnameVerification
-            } else {
-                tls.certificateVerification = .none
-            }
-        }
+        let bundle = try trustRoots(environment)
+        tls.certificateVerification = certificateVerification(mode: mode, bundle: bundle != nil)
+        if tls.certificateVerification != .none { tls.trustRoots = bundle ?? .default }
         let context: NIOSSLContext
         do {
             context = try NIOSSLContext(configuration: tls)
@@ -54,6 +41,19 @@ struct PostgresSettings {
             throw CellFailure("TLSConfigurationError", "Could not set up TLS for PostgreSQL: \(error)")
         }
         return mode == "allow" || mode == "prefer" ? .prefer(context) : .require(context)
+    }
+
+    /// How the server's certificate is checked. `verify-full` checks the chain and the
+    /// host name, `verify-ca` the chain (against the system store when no bundle is set).
+    /// `allow`, `prefer` and `require` check the chain once `REQUESTS_CA_BUNDLE` is set:
+    /// the runtime's documented switch for verifying every outbound connection. Without
+    /// a bundle they only encrypt, as libpq does.
+    static func certificateVerification(mode: String, bundle: Bool) -> CertificateVerification {
+        switch mode {
+        case "verify-full": .fullVerification
+        case "verify-ca": .noHostnameVerification
+        default: bundle ? .noHostnameVerification : .none
+        }
     }
 
     /// `REQUESTS_CA_BUNDLE`, read the one way every cell reads it
