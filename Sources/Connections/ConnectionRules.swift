@@ -15,7 +15,7 @@ enum ConnectionRules {
 
     private static func postgres(_ connection: inout Connection) throws(ConnectionError) {
         if let url = connection.string("url") {
-            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.hasPrefix("{{") else {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || ConnectionSchema.isPlaceholder(.string(url)) else {
                 throw ConnectionError.field("url", "must start with postgres:// or postgresql:// (or be a {{runtime_env:NAME}} placeholder).")
             }
             // A password inside the URL is a secret like any other: it moves

@@ -16,6 +16,8 @@ public enum ConnectionSchema {
         var secret = false
     }
 
+    static let postgresSSLModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+
     static func fields(for type: ConnectionType) -> [Field] {
         switch type {
         case .postgres:
@@ -24,7 +26,7 @@ public enum ConnectionSchema {
                 Field(name: "port", kind: .port), Field(name: "user", kind: .text(maxBytes: 256)),
                 Field(name: "password", kind: .text(maxBytes: 4096), secret: true),
                 Field(name: "database", kind: .text(maxBytes: 256)),
-                Field(name: "sslmode", kind: .choice(["disable", "allow", "prefer", "require", "verify-ca", "verify-full"])),
+                Field(name: "sslmode", kind: .choice(postgresSSLModes)),
             ]
         case .sqlite:
             [Field(name: "path", kind: .text(maxBytes: 4096))]
@@ -119,7 +121,7 @@ public enum ConnectionSchema {
 
     /// A string made of `{{runtime_env:NAME}}` placeholders (and text around them), for a
     /// field that is not text: checked once it is resolved (`settleResolved`).
-    private static func isPlaceholder(_ value: JSONValue) -> Bool {
+    static func isPlaceholder(_ value: JSONValue) -> Bool {
         guard let text = value.stringValue, text.utf8.count <= 1024, !text.utf8.contains(0) else { return false }
         return !RuntimeEnvTemplate.names(in: text).isEmpty
     }
@@ -129,18 +131,35 @@ public enum ConnectionSchema {
     /// never the value (an environment variable may hold a secret).
     static func settleResolved(_ resolved: inout Connection, stored: Connection) throws(RuntimeEnvTemplate.Failure) {
         for field in fields(for: resolved.type) {
-            guard case .string(let text)? = resolved.fields[field.name], let template = stored.string(field.name) else { continue }
+            guard case .string(let raw)? = resolved.fields[field.name], let template = stored.string(field.name) else { continue }
+            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             switch field.kind {
             case .port:
-                guard let port = Int(text.trimmingCharacters(in: .whitespaces)), (1...65535).contains(port) else {
+                guard let port = Int(text), (1...65535).contains(port) else {
                     throw badValue(field, template, "a whole number from 1 to 65535")
                 }
                 resolved.fields[field.name] = .int(Int64(port))
             case .choice(let options):
                 guard options.contains(text) else { throw badValue(field, template, "one of \(options.joined(separator: ", "))") }
+                resolved.fields[field.name] = .string(text)
+            case .text where resolved.type == .postgres && field.name == "url" && isPlaceholder(.string(template)):
+                resolved.fields[field.name] = .string(text)
+                try settlePostgresURL(text, field, template)
             case .text, .headers:
                 continue
             }
+        }
+    }
+
+    /// A Postgres URL that came from the environment: the same checks a stored one gets
+    /// at PUT, and an `sslmode` in its query must be one of the six (a typo would
+    /// otherwise connect unverified).
+    private static func settlePostgresURL(_ url: String, _ field: Field, _ template: String) throws(RuntimeEnvTemplate.Failure) {
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"), let parsed = PostgresURL.parse(url) else {
+            throw badValue(field, template, "a postgres:// or postgresql:// URL")
+        }
+        if let mode = parsed.query["sslmode"], !postgresSSLModes.contains(mode) {
+            throw badValue(field, template, "a URL whose sslmode is one of \(postgresSSLModes.joined(separator: ", "))")
         }
     }
 

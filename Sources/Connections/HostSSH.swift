@@ -10,7 +10,7 @@ public enum HostSSH {
     static let dockerHostName = "host.docker.internal"
 
     public static func defaultHost(
-        environment: [String: String], routeTable: String? = nil, resolves: (String) -> Bool = HostSSH.resolvesOnce
+        environment: [String: String], routeTable: String? = nil, resolves: (String) -> Bool = { HostSSH.resolvesOnce($0) }
     ) -> String? {
         if let configured = environment["SPIN_HOST_SSH_HOST"], !configured.isEmpty { return configured }
         if resolves(dockerHostName) { return dockerHostName }
@@ -18,18 +18,32 @@ public enum HostSSH {
         return defaultGateway(fromRouteTable: table)
     }
 
-    /// Whether `name` resolves, asked once per process: the answer does not change
-    /// during a container's life, and a resolver that does not answer would otherwise
-    /// delay every Host SSH cell.
-    public static func resolvesOnce(_ name: String) -> Bool {
+    /// Whether `name` resolves: from `/etc/hosts` (where `--add-host` puts it), else
+    /// from DNS as a fully qualified name, so that no search domain of the host's
+    /// resolver (a wildcard record in a company's zone) can answer for it. An answer
+    /// (found, or no such name) is kept for the process's life; a resolver that
+    /// failed is asked again next time.
+    public static func resolvesOnce(_ name: String, hostsFile: String = "/etc/hosts") -> Bool {
         if let known = resolved.withLock({ $0[name] }) { return known }
+        if inHostsFile(name, (try? String(contentsOfFile: hostsFile, encoding: .utf8)) ?? "") {
+            resolved.withLock { $0[name] = true }
+            return true
+        }
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var result: UnsafeMutablePointer<addrinfo>?
-        let found = getaddrinfo(name, nil, &hints, &result) == 0
+        let status = getaddrinfo(name + ".", nil, &hints, &result)
         if let result { freeaddrinfo(result) }
-        resolved.withLock { $0[name] = found }
-        return found
+        if status == 0 || status == EAI_NONAME { resolved.withLock { $0[name] = status == 0 } }
+        return status == 0
+    }
+
+    /// True if a line of a hosts file names `name` (after its address, before any `#`).
+    public static func inHostsFile(_ name: String, _ text: String) -> Bool {
+        text.split(separator: "\n").contains { line in
+            let fields = line.prefix { $0 != "#" }.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return fields.dropFirst().contains { $0.lowercased() == name.lowercased() }
+        }
     }
 
     private static let resolved = Mutex<[String: Bool]>([:])

@@ -79,13 +79,22 @@ import Testing
         #expect(fieldError(["type": "postgres", "host": "h", "port": "5432"])?.contains("'port'") == true)
         #expect(fieldError(["type": "postgres", "host": "h", "sslmode": "sometimes"])?.contains("sslmode") == true)
         #expect(fieldError(["type": "postgres", "url": "mysql://x"])?.contains("url") == true)
+        #expect(fieldError(["type": "postgres", "url": "{{.Id}}"])?.contains("url") == true, "not our placeholder")
+        let fromEnvironment = try validate(["type": "postgres", "url": "{{runtime_env:DATABASE_URL}}", "sslmode": "{{runtime_env:M}}"])
+        #expect(try fromEnvironment.resolved(environment: ["DATABASE_URL": "postgres://h/db", "M": "require\n"]).string("sslmode") == "require")
     }
 
     @Test func aResolvedValueThatDoesNotFitIsRefusedWithoutShowingIt() throws {
         let stored = try validate(["type": "postgres", "host": "h", "port": "{{runtime_env:DB_SECRET}}", "sslmode": "{{runtime_env:MODE}}"])
-        for environment in [["DB_SECRET": "hunter2", "MODE": "require"], ["DB_SECRET": "70000", "MODE": "require"], ["DB_SECRET": "5432", "MODE": "hunter2"]] {
+        let byURL = try validate(["type": "postgres", "url": "{{runtime_env:DATABASE_URL}}"])
+        let cases: [(Connection, [String: String])] = [
+            (stored, ["DB_SECRET": "hunter2", "MODE": "require"]), (stored, ["DB_SECRET": "70000", "MODE": "require"]),
+            (stored, ["DB_SECRET": "5432", "MODE": "hunter2"]),
+            (byURL, ["DATABASE_URL": "host=db user=hunter2"]), (byURL, ["DATABASE_URL": "postgres://u:hunter2@db/x?sslmode=requre"]),
+        ]
+        for (connection, environment) in cases {
             do {
-                _ = try stored.resolved(environment: environment)
+                _ = try connection.resolved(environment: environment)
                 Issue.record("accepted \(environment)")
             } catch {
                 #expect(error.code == .badValue)
@@ -113,5 +122,8 @@ import Testing
         #expect(asked == ["host.docker.internal"])
         #expect(HostSSH.defaultHost(environment: ["SPIN_HOST_SSH_HOST": "box"], routeTable: table, resolves: desktop) == "box")
         #expect(HostSSH.resolvesOnce("localhost") && !HostSSH.resolvesOnce("no-such-host.invalid"))
+        let hosts = "127.0.0.1 localhost\n# 10.0.0.9 host.docker.internal\n172.17.0.1\thost.docker.internal  # added by Docker\n"
+        #expect(HostSSH.inHostsFile("host.docker.internal", hosts))
+        #expect(!HostSSH.inHostsFile("host.docker.internal", "# 10.0.0.9 host.docker.internal\n127.0.0.1 localhost"))
     }
 }

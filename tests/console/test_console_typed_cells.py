@@ -107,3 +107,20 @@ def test_secret_fields_are_write_only(console, runtime, shot):
     shot("connection-edit")
     stored = runtime.session().get(runtime.url + "/spin/v1/connections/warehouse", headers=runtime.auth()).json()
     assert "password" not in stored and stored["secrets_set"] == ["password"]
+
+
+def test_a_port_can_be_a_runtime_env_placeholder_and_an_edit_keeps_it(console, runtime):
+    console.open().sign_in(runtime.token)
+
+    def stored(name):
+        return runtime.session().get(runtime.url + f"/spin/v1/connections/{name}", headers=runtime.auth()).json()
+
+    row = add_connection(console, "fromenv", "postgres", {"host": "db", "port": "{{runtime_env:PGPORT}}"})
+    assert stored("fromenv")["port"] == "{{runtime_env:PGPORT}}"
+    console.find("button[aria-label='Edit connection fromenv']", row).click()
+    assert console.find("#cf-port").get_attribute("value") == "{{runtime_env:PGPORT}}"
+    console.find("#cf-save").click()
+    console.wait(lambda: "Connection fromenv saved" in console.find("#connections-message").text, "saved again")
+    assert stored("fromenv")["port"] == "{{runtime_env:PGPORT}}"
+    add_connection(console, "numeric", "postgres", {"host": "db", "port": "5433"})
+    assert stored("numeric")["port"] == 5433
