@@ -113,7 +113,7 @@ export class ConnectionsPanel {
       attributes.placeholder = placeholder;
       const input = field.multiline
         ? el("textarea", { ...attributes, rows: field.secret ? 4 : 3 })
-        : el("input", { ...attributes, type: field.secret ? "password" : field.number ? "number" : "text" });
+        : el("input", { ...attributes, type: field.secret ? "password" : "text", ...(field.number ? { inputmode: "numeric" } : {}) });
       if (!field.secret && connection && connection[field.name] !== undefined) input.value = fieldText(field, connection[field.name]);
       return el("div", { class: "form-row" }, el("label", { for: id }, labelOf(field), field.secret ? " (write-only)" : ""), input);
     }));
@@ -125,7 +125,8 @@ export class ConnectionsPanel {
     for (const field of CONNECTION_TYPES[body.type]) {
       const value = this.fieldsNode.querySelector(`[name="${field.name}"]`).value.trim();
       if (!value) continue;
-      if (field.number) body[field.name] = Number(value);
+      // A number, or a {{runtime_env:NAME}} placeholder kept as text.
+      if (field.number) body[field.name] = /^[0-9]+$/.test(value) ? Number(value) : value;
       else if (field.name === "headers") body.headers = parseHeaders(value);
       else body[field.name] = field.name === "private_key" ? `${value}\n` : value;
     }

@@ -430,7 +430,7 @@ export class Cell {
         ),
         "connections.js": ConsoleAsset(
             contentType: "text/javascript; charset=utf-8",
-            sha256: "bc2041185c656b2cc9d86ef6d64f5ad720a2fe31fe72061a035666e0b72868c2",
+            sha256: "2436aa4f9deda373936951306ebde7acec5771ff473485a7262242e4c8889fef",
             text: #"""
 // Connections (SPEC §6): list, add/edit with write-only secret fields, test, delete.
 
