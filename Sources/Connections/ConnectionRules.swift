@@ -15,7 +15,7 @@ enum ConnectionRules {
 
     private static func postgres(_ connection: inout Connection) throws(ConnectionError) {
         if let url = connection.string("url") {
-            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || ConnectionSchema.isPlaceholder(.string(url)) else {
+            guard PostgresURL.hasScheme(url) || ConnectionSchema.isPlaceholder(.string(url)) else {
                 throw ConnectionError.field("url", "must start with postgres:// or postgresql:// (or be a {{runtime_env:NAME}} placeholder).")
             }
             // A password inside the URL is a secret like any other: it moves
@@ -82,6 +82,11 @@ public enum PostgresURL {
         public var port: Int?
         public var database: String?
         public var query: [String: String] = [:]
+    }
+
+    /// True if `url` starts with `postgres://` or `postgresql://`.
+    static func hasScheme(_ url: String) -> Bool {
+        url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
     }
 
     static func separatePassword(_ url: String) -> (url: String, password: String?) {

@@ -155,7 +155,7 @@ public enum ConnectionSchema {
     /// at PUT, and an `sslmode` in its query must be one of the six (a typo would
     /// otherwise connect unverified).
     private static func settlePostgresURL(_ url: String, _ field: Field, _ template: String) throws(RuntimeEnvTemplate.Failure) {
-        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"), let parsed = PostgresURL.parse(url) else {
+        guard PostgresURL.hasScheme(url), let parsed = PostgresURL.parse(url) else {
             throw badValue(field, template, "a postgres:// or postgresql:// URL")
         }
         if let mode = parsed.query["sslmode"], !postgresSSLModes.contains(mode) {
