@@ -6,7 +6,8 @@ import Testing
 @testable import Gateway
 
 /// The relay's handlers on two embedded channels sharing one loop, as the gateway dials the
-/// executor on the browser connection's loop.
+/// executor on the browser connection's loop. Frames go in and come out as bytes, made and
+/// read by NIO's own codec (`WebSocketWire`).
 @Suite struct WebSocketRelayTests {
     final class ReadCounter: ChannelOutboundHandler {
         typealias OutboundIn = Never
@@ -24,99 +25,91 @@ import Testing
         let executorReads: ReadCounter
         let session: RelaySession
 
-        init(executorFramesFirst early: [WebSocketFrame] = []) throws {
+        init(executorFramesFirst early: [WebSocketFrame] = [], pingInterval: TimeAmount = .seconds(25)) throws {
             self.loop = EmbeddedEventLoop()
             self.executorReads = ReadCounter()
-            let browserHandler = RelayHandler(side: .browser)
-            let executorHandler = RelayHandler(side: .executor)
+            let browserHandler = RelayHandler(side: .browser, maxFrameBytes: 1 << 20)
+            let executorHandler = RelayHandler(side: .executor, maxFrameBytes: 1 << 20)
             self.browser = EmbeddedChannel(handler: browserHandler, loop: self.loop)
             self.executor = EmbeddedChannel(handlers: [self.executorReads, executorHandler], loop: self.loop)
             try self.browser.connect(to: .init(ipAddress: "127.0.0.1", port: 1)).wait()
             try self.executor.connect(to: .init(ipAddress: "127.0.0.1", port: 2)).wait()
-            for frame in early { self.executor.pipeline.fireChannelRead(frame) }
-            self.session = RelaySession(browser: browserHandler, executor: executorHandler, eventLoop: self.loop, pingInterval: .seconds(25))
+            for frame in early { self.executor.pipeline.fireChannelRead(try WebSocketWire.bytes(frame)) }
+            self.session = RelaySession(browser: browserHandler, executor: executorHandler, eventLoop: self.loop, pingInterval: pingInterval)
             self.session.start()
         }
 
+        /// Everything written to `channel` so far, as one buffer.
+        func written(_ channel: EmbeddedChannel) throws -> ByteBuffer {
+            var all = ByteBuffer()
+            while var part = try channel.readOutbound(as: ByteBuffer.self) { all.writeBuffer(&part) }
+            return all
+        }
+
         func outbound(_ channel: EmbeddedChannel) throws -> [WebSocketFrame] {
-            var frames: [WebSocketFrame] = []
-            while let frame = try channel.readOutbound(as: WebSocketFrame.self) { frames.append(frame) }
-            return frames
+            try WebSocketWire.frames(self.written(channel))
+        }
+
+        func fromBrowser(_ frames: WebSocketFrame...) throws {
+            self.browser.pipeline.fireChannelRead(try WebSocketWire.bytes(frames))
+            self.browser.pipeline.fireChannelReadComplete()
+        }
+
+        func fromExecutor(_ frames: WebSocketFrame...) throws {
+            self.executor.pipeline.fireChannelRead(try WebSocketWire.bytes(frames))
+            self.executor.pipeline.fireChannelReadComplete()
         }
     }
 
-    static func frame(_ text: String, opcode: WebSocketOpcode = .text, fin: Bool = true) -> WebSocketFrame {
-        WebSocketFrame(fin: fin, opcode: opcode, data: ByteBuffer(string: text))
-    }
-
-    /// Outbound frames carry their payload in the clear; the encoder (not in these
-    /// pipelines) applies `maskKey` on the wire.
-    static func closeCode(_ frame: WebSocketFrame) -> WebSocketErrorCode? {
-        var data = frame.data
-        return data.readWebSocketErrorCode()
-    }
-
-    @Test func framesOfOneReadAreFlushedOnceAndInOrderWithOpcodeAndFin() throws {
+    @Test func theBrowsersBytesReachTheExecutorUnchangedAndFlushedOncePerRead() throws {
         let pair = try Pair()
-        pair.browser.pipeline.fireChannelRead(Self.frame("a", fin: false))
-        pair.browser.pipeline.fireChannelRead(Self.frame("b", opcode: .continuation, fin: false))
-        pair.browser.pipeline.fireChannelRead(WebSocketFrame(fin: true, opcode: .continuation, data: ByteBuffer(bytes: [0, 1])))
-        #expect(try pair.outbound(pair.executor).isEmpty)  // written, not flushed yet
+        let frames = [
+            WebSocketWire.text("a", fin: false, masked: true),
+            WebSocketWire.text("b", opcode: .continuation, fin: false, masked: true),
+            WebSocketWire.frame(ByteBuffer(bytes: [0, 1]), opcode: .continuation, masked: true),
+        ]
+        let wire = try WebSocketWire.bytes(frames)
+        pair.browser.pipeline.fireChannelRead(wire.getSlice(at: 0, length: 5)!)
+        pair.browser.pipeline.fireChannelRead(wire.getSlice(at: 5, length: wire.readableBytes - 5)!)
+        #expect(try pair.written(pair.executor).readableBytes == 0)  // written, not flushed yet
         pair.browser.pipeline.fireChannelReadComplete()
-        let relayed = try pair.outbound(pair.executor)
-        #expect(relayed.map(\.opcode) == [.text, .continuation, .continuation])
-        #expect(relayed.map(\.fin) == [false, false, true])
-        #expect(relayed.map(\.data) == [ByteBuffer(string: "a"), ByteBuffer(string: "b"), ByteBuffer(bytes: [0, 1])])
-        #expect(relayed.allSatisfy { $0.maskKey != nil })  // towards the executor, as a client
+        let relayed = try pair.written(pair.executor)
+        #expect(relayed == wire)  // the browser's own masks go on
+        #expect(try WebSocketWire.frames(relayed).map(\.data) == [ByteBuffer(string: "a"), ByteBuffer(string: "b"), ByteBuffer(bytes: [0, 1])])
     }
 
-    @Test func executorFramesGoToTheBrowserUnmasked() throws {
+    @Test func executorFramesGoToTheBrowserUnchanged() throws {
         let pair = try Pair()
-        try pair.executor.writeInbound(Self.frame("reply", opcode: .binary))
-        pair.executor.pipeline.fireChannelReadComplete()
-        let relayed = try pair.outbound(pair.browser)
-        #expect(relayed.count == 1)
-        #expect(relayed.first?.opcode == .binary)
-        #expect(relayed.first?.maskKey == nil)
+        let reply = WebSocketWire.text("reply", opcode: .binary)
+        try pair.fromExecutor(reply)
+        #expect(try pair.written(pair.browser) == WebSocketWire.bytes(reply))
     }
 
     @Test func framesTheExecutorSentBeforeTheBrowserJoinedAreKept() throws {
-        let pair = try Pair(executorFramesFirst: [Self.frame("early-1"), Self.frame("early-2")])
-        let relayed = try pair.outbound(pair.browser)
-        #expect(relayed.map { String(buffer: $0.data) } == ["early-1", "early-2"])
+        let pair = try Pair(executorFramesFirst: [WebSocketWire.text("early-1"), WebSocketWire.text("early-2")])
+        #expect(try pair.outbound(pair.browser).map { String(buffer: $0.data) } == ["early-1", "early-2"])
     }
 
-    @Test func pingsAreAnsweredLocallyAndPongsDropped() throws {
+    @Test func pingsAndPongsPassThroughForTheOtherEndToAnswer() throws {
         let pair = try Pair()
-        try pair.browser.writeInbound(Self.frame("p", opcode: .ping))
-        try pair.browser.writeInbound(Self.frame("q", opcode: .pong))
-        pair.browser.pipeline.fireChannelReadComplete()
-        #expect(try pair.outbound(pair.executor).isEmpty)
-        let answer = try pair.outbound(pair.browser)
-        #expect(answer.map(\.opcode) == [.pong])
-        #expect(answer.first?.maskKey == nil)
-        try pair.executor.writeInbound(Self.frame("e", opcode: .ping))
-        pair.executor.pipeline.fireChannelReadComplete()
-        let executorAnswer = try pair.outbound(pair.executor)
-        #expect(executorAnswer.map(\.opcode) == [.pong])
-        #expect(executorAnswer.first?.maskKey != nil)
+        try pair.fromBrowser(WebSocketWire.text("p", opcode: .ping, masked: true), WebSocketWire.text("q", opcode: .pong, masked: true))
+        #expect(try pair.outbound(pair.executor).map(\.opcode) == [.ping, .pong])
+        #expect(try pair.outbound(pair.browser).isEmpty)
+        try pair.fromExecutor(WebSocketWire.text("e", opcode: .ping))
+        #expect(try pair.outbound(pair.browser).map(\.opcode) == [.ping])
     }
 
     @Test func closeCodesPassThroughAndBothSidesCloseAfterTheAnswer() throws {
         let pair = try Pair()
-        var code = ByteBuffer()
-        code.write(webSocketErrorCode: .init(codeNumber: 4001))
-        try pair.executor.writeInbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: code))
-        pair.executor.pipeline.fireChannelReadComplete()
+        try pair.fromExecutor(WebSocketWire.close(.init(codeNumber: 4001)), WebSocketWire.text("after close"))
         let toBrowser = try pair.outbound(pair.browser)
-        #expect(toBrowser.map(\.opcode) == [.connectionClose])
-        #expect(toBrowser.first.flatMap(Self.closeCode) == .init(codeNumber: 4001))
-        try pair.executor.writeInbound(Self.frame("after close"))  // ignored
-        pair.executor.pipeline.fireChannelReadComplete()
+        #expect(toBrowser.map(\.opcode) == [.connectionClose])  // nothing after the close
+        #expect(toBrowser.first.flatMap(WebSocketWire.closeCode) == .init(codeNumber: 4001))
+        try pair.fromExecutor(WebSocketWire.text("later still"))
         #expect(try pair.outbound(pair.browser).isEmpty)
         #expect(pair.browser.isActive)
-        try pair.browser.writeInbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: code))
-        pair.browser.pipeline.fireChannelReadComplete()
+        try pair.fromBrowser(WebSocketWire.close(.init(codeNumber: 4001), masked: true))
+        #expect(try pair.outbound(pair.executor).map(\.opcode) == [.connectionClose])
         pair.loop.run()
         #expect(!pair.browser.isActive)
         #expect(!pair.executor.isActive)
@@ -124,8 +117,7 @@ import Testing
 
     @Test func bothSidesCloseWhenTheAnswerNeverComes() throws {
         let pair = try Pair()
-        try pair.browser.writeInbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: ByteBuffer()))
-        pair.browser.pipeline.fireChannelReadComplete()
+        try pair.fromBrowser(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .init([1, 2, 3, 4]), data: ByteBuffer()))
         pair.loop.advanceTime(by: .seconds(4))
         #expect(pair.browser.isActive)
         pair.loop.advanceTime(by: .seconds(2))
@@ -133,14 +125,50 @@ import Testing
         #expect(!pair.executor.isActive)
     }
 
+    @Test func aMalformedExecutorFrameGivesTheBrowserAnUnexpectedServerErrorClose() throws {
+        let pair = try Pair()
+        try pair.fromExecutor(WebSocketWire.text("fine"))
+        pair.executor.pipeline.fireChannelRead(ByteBuffer(bytes: [0x83, 0x00]))  // a reserved opcode
+        pair.executor.pipeline.fireChannelReadComplete()
+        pair.loop.run()
+        #expect(!pair.executor.isActive)
+        let toBrowser = try pair.outbound(pair.browser)
+        #expect(toBrowser.map(\.opcode) == [.text, .connectionClose])
+        #expect(toBrowser.last.flatMap(WebSocketWire.closeCode) == .unexpectedServerError)
+    }
+
+    @Test func aMalformedBrowserFrameIsAnsweredWithProtocolErrorAndTheExecutorToldGoingAway() throws {
+        let pair = try Pair()
+        pair.browser.pipeline.fireChannelRead(ByteBuffer(bytes: [0x09, 0x80, 0, 0, 0, 0]))  // a fragmented ping
+        pair.browser.pipeline.fireChannelReadComplete()
+        let toBrowser = try pair.outbound(pair.browser)
+        #expect(toBrowser.map(\.opcode) == [.connectionClose])
+        #expect(toBrowser.first.flatMap(WebSocketWire.closeCode) == .protocolError)
+        let toExecutor = try pair.outbound(pair.executor)
+        #expect(toExecutor.map(\.opcode) == [.connectionClose])
+        #expect(toExecutor.first.flatMap(WebSocketWire.closeCode) == .goingAway)
+        #expect(toExecutor.first?.maskKey != nil)
+    }
+
     @Test func aFailingExecutorGivesTheBrowserAnUnexpectedServerErrorClose() throws {
         let pair = try Pair()
-        pair.executor.pipeline.fireErrorCaught(NIOWebSocketError.invalidFrameLength)
+        pair.executor.pipeline.fireErrorCaught(ChannelError.ioOnClosedChannel)
         pair.loop.run()
         #expect(!pair.executor.isActive)
         let toBrowser = try pair.outbound(pair.browser)
         #expect(toBrowser.map(\.opcode) == [.connectionClose])
-        #expect(toBrowser.first.flatMap(Self.closeCode) == .unexpectedServerError)
+        #expect(toBrowser.first.flatMap(WebSocketWire.closeCode) == .unexpectedServerError)
+    }
+
+    @Test func anExecutorThatEndsInsideAFrameClosesTheBrowserWithoutAFrameOfItsOwn() throws {
+        let pair = try Pair()
+        let big = try WebSocketWire.bytes(WebSocketWire.frame(ByteBuffer(repeating: 1, count: 1000), opcode: .binary))
+        pair.executor.pipeline.fireChannelRead(big.getSlice(at: 0, length: 500)!)
+        pair.executor.pipeline.fireChannelReadComplete()
+        try pair.executor.close().wait()
+        pair.loop.run()
+        #expect(try pair.written(pair.browser) == big.getSlice(at: 0, length: 500)!)
+        #expect(!pair.browser.isActive)
     }
 
     @Test func aBrowserThatGoesAwayIsReportedToTheExecutor() throws {
@@ -149,7 +177,7 @@ import Testing
         pair.loop.run()
         let toExecutor = try pair.outbound(pair.executor)
         #expect(toExecutor.map(\.opcode) == [.connectionClose])
-        #expect(toExecutor.first.flatMap(Self.closeCode) == .goingAway)
+        #expect(toExecutor.first.flatMap(WebSocketWire.closeCode) == .goingAway)
     }
 
     @Test func theExecutorIsNotReadWhileTheBrowserCannotTakeMore() throws {
@@ -169,12 +197,29 @@ import Testing
     @Test func shutdownSendsGoingAwayBothWays() throws {
         let pair = try Pair()
         pair.session.shutdown()
-        #expect(try pair.outbound(pair.browser).first.flatMap(Self.closeCode) == .goingAway)
+        #expect(try pair.outbound(pair.browser).first.flatMap(WebSocketWire.closeCode) == .goingAway)
         let toExecutor = try pair.outbound(pair.executor)
-        #expect(toExecutor.first.flatMap(Self.closeCode) == .goingAway)
+        #expect(toExecutor.first.flatMap(WebSocketWire.closeCode) == .goingAway)
         #expect(toExecutor.first?.maskKey != nil)
         pair.loop.advanceTime(by: .seconds(11))
         #expect(!pair.browser.isActive && !pair.executor.isActive)
+    }
+
+    /// A frame half relayed is finished before the gateway's own close goes after it.
+    @Test func shutdownInsideAFrameWaitsForItsEnd() throws {
+        let pair = try Pair()
+        let big = try WebSocketWire.bytes(WebSocketWire.frame(ByteBuffer(repeating: 1, count: 1000), opcode: .binary))
+        pair.executor.pipeline.fireChannelRead(big.getSlice(at: 0, length: 500)!)
+        pair.executor.pipeline.fireChannelReadComplete()
+        pair.session.shutdown()
+        #expect(try pair.written(pair.browser) == big.getSlice(at: 0, length: 500)!)
+        pair.executor.pipeline.fireChannelRead(big.getSlice(at: 500, length: big.readableBytes - 500)!)
+        pair.executor.pipeline.fireChannelReadComplete()
+        var rest = try pair.written(pair.browser)
+        #expect(rest.readSlice(length: big.readableBytes - 500) == big.getSlice(at: 500, length: big.readableBytes - 500)!)
+        let close = try WebSocketWire.frames(rest)
+        #expect(close.map(\.opcode) == [.connectionClose])
+        #expect(close.first.flatMap(WebSocketWire.closeCode) == .goingAway)
     }
 
     /// Chromium fails a socket that gets a second close frame ("Close received after close"):
@@ -184,16 +229,13 @@ import Testing
         pair.session.shutdown()
         #expect(try pair.outbound(pair.browser).map(\.opcode) == [.connectionClose])
         #expect(try pair.outbound(pair.executor).map(\.opcode) == [.connectionClose])
-        var answer = ByteBuffer()
-        answer.write(webSocketErrorCode: .goingAway)
-        try pair.executor.writeInbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: answer))
-        pair.executor.pipeline.fireChannelReadComplete()
-        try pair.browser.writeInbound(Self.frame("late"))
-        try pair.browser.writeInbound(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer(string: "p")))
-        try pair.browser.writeInbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: answer))
-        pair.browser.pipeline.fireChannelReadComplete()
-        #expect(try pair.outbound(pair.browser).isEmpty)
-        #expect(try pair.outbound(pair.executor).isEmpty)
+        try pair.fromExecutor(WebSocketWire.close(.goingAway))
+        try pair.fromBrowser(
+            WebSocketWire.text("late", masked: true), WebSocketWire.text("p", opcode: .ping, masked: true),
+            WebSocketWire.close(.goingAway, masked: true)
+        )
+        #expect(try pair.written(pair.browser).readableBytes == 0)
+        #expect(try pair.written(pair.executor).readableBytes == 0)
         pair.loop.run()
         #expect(!pair.browser.isActive && !pair.executor.isActive)
     }
@@ -203,5 +245,17 @@ import Testing
         pair.loop.advanceTime(by: .seconds(26))
         let pings = try pair.outbound(pair.browser)
         #expect(pings.map(\.opcode) == [.ping])
+        #expect(pings.first?.maskKey == nil)
+    }
+
+    @Test func aPingDueInsideAFrameGoesAfterIt() throws {
+        let pair = try Pair(pingInterval: .seconds(1))
+        let big = try WebSocketWire.bytes(WebSocketWire.frame(ByteBuffer(repeating: 1, count: 1000), opcode: .binary))
+        pair.executor.pipeline.fireChannelRead(big.getSlice(at: 0, length: 500)!)
+        pair.executor.pipeline.fireChannelReadComplete()
+        pair.loop.advanceTime(by: .milliseconds(1500))
+        pair.executor.pipeline.fireChannelRead(big.getSlice(at: 500, length: big.readableBytes - 500)!)
+        pair.executor.pipeline.fireChannelReadComplete()
+        #expect(try pair.outbound(pair.browser).map(\.opcode) == [.binary, .ping])
     }
 }

@@ -1,11 +1,10 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import NIOWebSocket
 
 /// Opens the executor side of a forwarded WebSocket over the Unix socket.
 struct ExecutorWebSocketDialer: Sendable {
-    /// An upgraded executor connection whose frames wait in its `RelayHandler` for the browser side.
+    /// An upgraded executor connection whose bytes wait in its `RelayHandler` for the browser side.
     struct Upgraded: Sendable {
         let channel: any Channel
         let handler: NIOLoopBound<RelayHandler>
@@ -57,12 +56,11 @@ struct ExecutorWebSocketDialer: Sendable {
     }
 
     private func configure(channel: any Channel, uri: String, headers: HTTPHeaders) throws -> EventLoopFuture<Negotiation> {
-        let upgrader = NIOTypedWebSocketClientUpgrader<Negotiation>(
-            maxFrameSize: self.maxFrameSize,
-            enableAutomaticErrorHandling: false,
-            upgradePipelineHandler: { channel, response in
+        let maxFrameSize = self.maxFrameSize
+        let upgrader = RelayClientUpgrader<Negotiation>(
+            relay: { channel, response in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = RelayHandler(side: .executor)
+                    let handler = RelayHandler(side: .executor, maxFrameBytes: maxFrameSize)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     let upgraded = Upgraded(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
                     return .upgraded(upgraded, response.headers.first(name: "Sec-WebSocket-Protocol"))

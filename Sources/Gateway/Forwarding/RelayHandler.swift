@@ -1,24 +1,26 @@
 import NIOCore
-import NIOWebSocket
 
-/// One side of a relayed WebSocket, living in that side's pipeline on its event loop.
+/// One side of a relayed WebSocket, living in that side's pipeline on its event loop, in
+/// place of a WebSocket codec: it reads and writes the connection's bytes.
 ///
-/// Frames read here go to the `RelaySession`, which writes them to the other side; writes
+/// Bytes read here go to the `RelaySession`, which writes them to the other side; writes
 /// are flushed once per read burst. Reading stops while the other side cannot take more
 /// (`read` is held until the partner's channel is writable again), so a slow peer cannot
 /// make the gateway buffer without bound.
 final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = WebSocketFrame
-    typealias OutboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     enum Side: Sendable { case browser, executor }
 
     let side: Side
-    /// Set when both sides are known; until then frames and the end of input are kept.
+    /// Where the frames read from this side begin and end.
+    var inbound: WebSocketFrameCursor
+    /// Set when both sides are known; until then bytes and the end of input are kept.
     private var session: RelaySession?
     private var context: ChannelHandlerContext?
-    private var early: [WebSocketFrame] = []
+    private var early: [ByteBuffer] = []
     private var endedEarly = false
     private var readHeld = false
     private var needsFlush = false
@@ -27,8 +29,10 @@ final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// were sent `goingAway` at shutdown, their answers are not relayed as second closes.
     private var closingWrite: EventLoopFuture<Void>?
 
-    init(side: Side) {
+    /// `maxFrameBytes` bounds the payload of one frame read from this side.
+    init(side: Side, maxFrameBytes: Int) {
         self.side = side
+        self.inbound = WebSocketFrameCursor(expectsMask: side == .browser, maxPayload: maxFrameBytes)
     }
 
     var isJoined: Bool { self.session != nil }
@@ -40,7 +44,7 @@ final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.session = session
         let early = self.early
         self.early = []
-        for frame in early { session.received(frame, from: self) }
+        for bytes in early { session.received(bytes, from: self) }
         if self.endedEarly { session.ended(self.side, sawClose: false) }
         session.readComplete()
         self.resumeReading()
@@ -58,12 +62,12 @@ final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = self.unwrapInboundIn(data)
+        let bytes = self.unwrapInboundIn(data)
         guard let session = self.session else {
-            self.early.append(frame)
+            self.early.append(bytes)
             return
         }
-        session.received(frame, from: self)
+        session.received(bytes, from: self)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -80,10 +84,8 @@ final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
+    /// An error ends this side (protocol errors are found by the session, not raised).
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // The browser side's protocol errors are answered (1002) and closed by NIO's
-        // WebSocketProtocolErrorHandler; anything else ends this side.
-        if self.side == .browser, error is NIOWebSocketError { return }
         context.close(promise: nil)
     }
 
@@ -108,20 +110,21 @@ final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.read()
     }
 
-    /// Writes a frame to this side; it goes out with the next `flushIfNeeded`.
+    /// Writes bytes to this side; they go out with the next `flushIfNeeded`.
     /// Nothing is written after this side's close frame.
-    func send(_ frame: WebSocketFrame) {
+    func send(_ bytes: ByteBuffer) {
         guard let context = self.context, self.closingWrite == nil else { return }
-        context.write(self.wrapOutboundOut(frame), promise: nil)
+        context.write(self.wrapOutboundOut(bytes), promise: nil)
         self.needsFlush = true
     }
 
-    /// Writes a close frame and remembers it, so `close()` waits for it to go out.
-    /// Only the first close frame is written.
-    func sendClosing(_ frame: WebSocketFrame) {
+    /// Writes the bytes that end with this side's close frame (none when the close was the
+    /// end of what `send` wrote last) and remembers the write, so `close()` waits for it to
+    /// go out. Only the first close frame is written.
+    func sendClosing(_ bytes: ByteBuffer) {
         guard let context = self.context, self.closingWrite == nil else { return }
         let promise = context.eventLoop.makePromise(of: Void.self)
-        context.write(self.wrapOutboundOut(frame), promise: promise)
+        context.write(self.wrapOutboundOut(bytes), promise: promise)
         self.closingWrite = promise.futureResult
         self.needsFlush = true
     }

@@ -2,10 +2,20 @@ import Logging
 import NIOCore
 import NIOWebSocket
 
-/// Relays frames between the browser and the executor, both ways, frame by frame, on the
-/// event loop both channels share: text/binary/continuation keep their opcode and `fin`,
-/// close codes pass through (then the other side gets 5 s to answer), pings are answered
-/// locally, and the browser side is pinged every `pingInterval`.
+/// Relays a WebSocket between the browser and the executor, both ways, as the bytes that
+/// came (no decoding, copying or re-masking: the browser's masks go on to the executor, which
+/// decodes the frames), on the event loop both channels share.
+///
+/// Each side's `WebSocketFrameCursor` finds where frames begin and end, so that
+/// - a close frame ends what is relayed from its side, and once both sides have sent one
+///   both channels close (or 5 s after the first, if the answer never comes);
+/// - a header that breaks the protocol is answered as NIO's decoder would: the browser gets
+///   `1002` (or `1009` over the size limit), and when the executor sends one the browser
+///   gets `1011`;
+/// - the gateway's own frames (the browser's keep-alive ping every `pingInterval`, the
+///   `goingAway` of a shutdown, the close that tells one side the other has gone) go
+///   between two frames, never inside one. Pings and pongs pass through, so the executor
+///   answers the browser's pings and the browser the executor's.
 ///
 /// Lives on the event loop; `RelayHandler`s in both pipelines feed it.
 final class RelaySession {
@@ -19,7 +29,13 @@ final class RelaySession {
     private var closeTimer: Scheduled<Void>?
     private var keepAlive: Scheduled<Void>?
     private var masks: MaskingKeys
+    /// A ping waits for the executor's bytes to reach the end of a frame.
+    private var pingOwed = false
+    /// Closes that wait for the other side's bytes to reach the end of a frame.
+    private var closeOwedToBrowser: WebSocketErrorCode?
+    private var closeOwedToExecutor: WebSocketErrorCode?
     static let answerGrace = TimeAmount.seconds(5)
+    static let pingPayload = "spin"
 
     init(browser: RelayHandler, executor: RelayHandler, eventLoop: any EventLoop, pingInterval: TimeAmount) {
         self.browser = browser
@@ -29,7 +45,7 @@ final class RelaySession {
         self.masks = MaskingKeys()
     }
 
-    /// Links both handlers (replaying frames the executor sent early) and starts the keep-alive.
+    /// Links both handlers (replaying what the executor sent early) and starts the keep-alive.
     func start() {
         self.browser.join(self)
         self.executor.join(self)
@@ -40,20 +56,23 @@ final class RelaySession {
         side == .browser ? self.executor : self.browser
     }
 
-    func received(_ frame: WebSocketFrame, from source: RelayHandler) {
-        guard !self.hasEnded(source.side) else { return }
+    /// Relays what `source` sent, frame boundaries permitting.
+    func received(_ bytes: ByteBuffer, from source: RelayHandler) {
+        var bytes = bytes
         let target = self.partner(of: source.side)
-        switch frame.opcode {
-        case .ping:
-            // The answer goes back to the source: masked only towards the executor.
-            source.send(WebSocketFrame(fin: true, opcode: .pong, maskKey: self.mask(towards: source.side), data: frame.unmaskedData))
-        case .pong:
-            return
-        case .connectionClose:
-            target.sendClosing(self.relayed(frame, towards: target.side))
-            self.ended(source.side, sawClose: true)
-        default:
-            target.send(self.relayed(frame, towards: target.side))
+        while !self.hasEnded(source.side) {
+            switch source.inbound.next(&bytes) {
+            case .forward(let run):
+                target.send(run)
+            case .closeFrameEnded:
+                target.sendClosing(ByteBuffer())  // the close just relayed is this side's one close
+                self.ended(source.side, sawClose: true)
+            case .violation(let code):
+                self.violated(source, code: code)
+            case .needMore:
+                self.reachedEndOfRead(source)
+                return
+            }
         }
     }
 
@@ -63,15 +82,14 @@ final class RelaySession {
         self.executor.flushIfNeeded()
     }
 
-    /// No more frames come from `side`: after a close frame, or when its input ended
-    /// (then the other side is told with a close of its own).
+    /// No more bytes are relayed from `side`: after its close frame, a violation, or when its
+    /// input ended (then the other side is told with a close of its own).
     func ended(_ side: RelayHandler.Side, sawClose: Bool) {
         guard !self.hasEnded(side) else { return }
         if side == .browser { self.browserEnded = true } else { self.executorEnded = true }
         let target = self.partner(of: side)
         if !sawClose {
-            let code: WebSocketErrorCode = side == .browser ? .goingAway : .unexpectedServerError
-            target.sendClosing(self.close(code: code, towards: target.side))
+            self.sendClose(side == .browser ? .goingAway : .unexpectedServerError, to: target)
         }
         target.flushIfNeeded()
         if self.browserEnded && self.executorEnded {
@@ -84,14 +102,57 @@ final class RelaySession {
     /// Graceful shutdown: both sides get `goingAway`, then the usual wait for the answers.
     func shutdown() {
         guard !self.finished else { return }
-        self.browser.sendClosing(self.close(code: .goingAway, towards: .browser))
-        self.executor.sendClosing(self.close(code: .goingAway, towards: .executor))
+        self.sendClose(.goingAway, to: self.browser)
+        self.sendClose(.goingAway, to: self.executor)
         self.readComplete()
         self.armCloseTimer()
     }
 
     private func hasEnded(_ side: RelayHandler.Side) -> Bool {
         side == .browser ? self.browserEnded : self.executorEnded
+    }
+
+    /// A header from `source` broke the protocol: nothing more of it is relayed.
+    private func violated(_ source: RelayHandler, code: WebSocketErrorCode) {
+        if source.side == .browser {
+            self.sendClose(code, to: self.browser)
+        } else {
+            source.close(grace: .zero)
+        }
+        self.ended(source.side, sawClose: false)
+    }
+
+    /// The end of a read from `source`: what waited for a frame boundary goes out now.
+    private func reachedEndOfRead(_ source: RelayHandler) {
+        guard source.inbound.isAtBoundary else { return }
+        let target = self.partner(of: source.side)
+        if let code = self.takeOwedClose(to: target.side) {
+            target.sendClosing(ControlFrame.close(code, mask: self.mask(towards: target.side)))
+        } else if target.side == .browser, self.pingOwed {
+            self.pingOwed = false
+            target.send(ControlFrame.ping(Self.pingPayload))
+        }
+    }
+
+    /// Writes a close of the gateway's own to `target` between two frames: now, or when the
+    /// bytes towards it reach the end of a frame. If they never will (the side sending them
+    /// has ended inside a frame), `target` is closed without one.
+    private func sendClose(_ code: WebSocketErrorCode, to target: RelayHandler) {
+        let source = self.partner(of: target.side)
+        if source.inbound.isAtBoundary {
+            target.sendClosing(ControlFrame.close(code, mask: self.mask(towards: target.side)))
+        } else if self.hasEnded(source.side) {
+            target.close(grace: .zero)
+        } else if target.side == .browser {
+            self.closeOwedToBrowser = self.closeOwedToBrowser ?? code
+        } else {
+            self.closeOwedToExecutor = self.closeOwedToExecutor ?? code
+        }
+    }
+
+    private func takeOwedClose(to side: RelayHandler.Side) -> WebSocketErrorCode? {
+        defer { if side == .browser { self.closeOwedToBrowser = nil } else { self.closeOwedToExecutor = nil } }
+        return side == .browser ? self.closeOwedToBrowser : self.closeOwedToExecutor
     }
 
     private func armCloseTimer() {
@@ -102,8 +163,12 @@ final class RelaySession {
     private func scheduleKeepAlive() {
         guard !self.finished else { return }
         self.keepAlive = self.eventLoop.assumeIsolated().scheduleTask(in: self.pingInterval) {
-            self.browser.send(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer(string: "spin")))
-            self.browser.flushIfNeeded()
+            if self.executor.inbound.isAtBoundary {
+                self.browser.send(ControlFrame.ping(Self.pingPayload))
+                self.browser.flushIfNeeded()
+            } else {
+                self.pingOwed = true
+            }
             self.scheduleKeepAlive()
         }
     }
@@ -119,33 +184,6 @@ final class RelaySession {
 
     private func mask(towards side: RelayHandler.Side) -> WebSocketMaskingKey? {
         side == .executor ? self.masks.nextKey() : nil
-    }
-
-    private func relayed(_ frame: WebSocketFrame, towards side: RelayHandler.Side) -> WebSocketFrame {
-        WebSocketFrame(fin: frame.fin, opcode: frame.opcode, maskKey: self.mask(towards: side), data: Self.payload(of: frame))
-    }
-
-    /// Room for the largest frame header (2 + 8 length + 4 mask bytes).
-    static let headerRoom = 14
-
-    /// The frame's payload, unmasked, in a buffer of its own with room in front for the
-    /// next frame header: NIO's encoder then writes header and payload as one buffer (one
-    /// TLS record, one iovec) instead of two. The decoder's payload is a slice of the
-    /// read buffer with no such room, so this costs one copy of the payload, which
-    /// unmasking a browser's frame made anyway.
-    static func payload(of frame: WebSocketFrame) -> ByteBuffer {
-        var data = ByteBufferAllocator().buffer(capacity: Self.headerRoom + frame.data.readableBytes)
-        data.moveWriterIndex(forwardBy: Self.headerRoom)
-        data.moveReaderIndex(forwardBy: Self.headerRoom)
-        data.writeImmutableBuffer(frame.data)
-        if let key = frame.maskKey { data.webSocketUnmask(key) }
-        return data
-    }
-
-    private func close(code: WebSocketErrorCode, towards side: RelayHandler.Side) -> WebSocketFrame {
-        var data = ByteBuffer()
-        data.write(webSocketErrorCode: code)
-        return WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: self.mask(towards: side), data: data)
     }
 }
 

@@ -70,11 +70,9 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
         }
     }
 
-    private func upgrader(outcome: NIOLoopBoundBox<WebSocketGate.Outcome?>) -> NIOTypedWebSocketServerUpgrader<Negotiated> {
+    private func upgrader(outcome: NIOLoopBoundBox<WebSocketGate.Outcome?>) -> RelayServerUpgrader<Negotiated> {
         let gate = self.gate
-        return NIOTypedWebSocketServerUpgrader<Negotiated>(
-            maxFrameSize: 64 * 1024 * 1024,
-            enableAutomaticErrorHandling: true,
+        return RelayServerUpgrader<Negotiated>(
             shouldUpgrade: { channel, head in
                 let address = channel.clientAddress
                 let promise = channel.eventLoop.makePromise(of: WebSocketGate.Outcome.self)
@@ -88,7 +86,7 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
                     return headers
                 }
             },
-            upgradePipelineHandler: { channel, _ in
+            relay: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
                     guard case .accept(_, let executor, let logger, _) = outcome.value, executor.channel.eventLoop.inEventLoop else {
                         throw ChannelError.inappropriateOperationForState
@@ -101,7 +99,7 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
 
     /// Glues the upgraded browser channel to the executor's, both on this event loop.
     private func startRelay(browser channel: any Channel, executor: ExecutorWebSocketDialer.Upgraded) throws -> WebSocketRelay {
-        let handler = RelayHandler(side: .browser)
+        let handler = RelayHandler(side: .browser, maxFrameBytes: Self.maxFrameBytes)
         try channel.pipeline.syncOperations.addHandler(handler)
         let ping = TimeAmount.seconds(Int64(self.core.configuration.webSocketPingSeconds))
         let session = RelaySession(browser: handler, executor: executor.handler.value, eventLoop: channel.eventLoop, pingInterval: ping)
@@ -150,6 +148,10 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
             logger.debug("Connection ended before a request was handled", metadata: ["error": "\(error)"])
         }
     }
+
+    /// The largest frame a browser may send through the gateway (the executor has its own,
+    /// smaller limit for a message, `SPIN_MAX_MESSAGE_BYTES`).
+    static let maxFrameBytes = 64 * 1024 * 1024
 
     static let malformedUpgrade =
         "Malformed or unsupported upgrade request: a WebSocket handshake needs GET, `Connection: Upgrade`, `Upgrade: websocket`, `Sec-WebSocket-Key` and `Sec-WebSocket-Version: 13`."
