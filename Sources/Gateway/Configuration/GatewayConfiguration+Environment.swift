@@ -25,6 +25,7 @@ extension GatewayConfiguration {
         config.executorTimeoutSeconds = try parseInt("SPIN_EXECUTOR_TIMEOUT", env["SPIN_EXECUTOR_TIMEOUT"], default: 300, range: 1...86400)
         config.webSocketPingSeconds = try parseInt("SPIN_WS_PING_INTERVAL", env["SPIN_WS_PING_INTERVAL"], default: 25, range: 1...30)
         config.shutdownGraceSeconds = try parseInt("SPIN_SHUTDOWN_GRACE", env["SPIN_SHUTDOWN_GRACE"], default: 10, range: 0...3600)
+        config.runAs = try env.nonEmpty("SPIN_RUN_AS").map { raw throws(ConfigurationError) in try RunAs.parse(raw) }
         if EventLoopCount.isInvalidOverride(env) {
             config.warnings.append("\(EventLoopCount.overrideVariable) is set but not a positive number: the gateway uses its default event-loop count.")
         }

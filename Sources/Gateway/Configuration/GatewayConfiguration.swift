@@ -33,6 +33,8 @@ public struct GatewayConfiguration: Sendable {
     public var executorTimeoutSeconds: Int = 300
     public var webSocketPingSeconds: Int = 25
     public var shutdownGraceSeconds: Int = 10
+    /// `SPIN_RUN_AS`: the user to become when started as root (`RunAs`).
+    public var runAs: RunAs?
     /// Lines to log as warnings once logging is set up (never containing the token).
     public var warnings: [String] = []
 

@@ -7,23 +7,49 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 
-/// Builds and runs the gateway: configuration → logging → services → `ServiceGroup`.
+/// Builds and runs the gateway: configuration and TLS files (`prepare`, as root if started
+/// so) → logging → services → `ServiceGroup`.
 public enum GatewayApp {
-    /// Runs until SIGTERM/SIGINT; returns the process exit code (2 for configuration errors).
-    public static func run(environment: [String: String]) async -> Int32 {
+    /// What start-up settled before anything runs: the configuration, the TLS files (held
+    /// open) and whether the process gave up root.
+    public struct Prepared: Sendable {
         let configuration: GatewayConfiguration
-        let tls: TLSMaterial?
+        let tls: (source: TLSSource, material: TLSMaterial)?
+        let changedUser: Bool
+    }
+
+    /// Reads the configuration, opens the TLS files and becomes `SPIN_RUN_AS`'s user.
+    /// Call it on the main thread before any task runs: Swift's async main leaves the
+    /// main thread, which then keeps the credentials it had (`ps` would show root).
+    /// On a configuration error, the message is written to stderr and the exit code returned.
+    public static func prepare(environment: [String: String]) -> Result<Prepared, ExitCode> {
         do {
-            configuration = try GatewayConfiguration.load(environment: environment)
-            tls = try configuration.tls.map { files throws(ConfigurationError) in try TLSMaterial.load(files) }
+            let configuration = try GatewayConfiguration.load(environment: environment)
+            // The TLS files are opened before root is given up (`RunAs`), and held.
+            let source = try configuration.tls.map { files throws(ConfigurationError) in try TLSSource(files) }
+            let tls = try source.map { source throws(ConfigurationError) in (source, try TLSMaterial.load(source)) }
+            let changedUser = try configuration.runAs?.apply() ?? false
+            return .success(Prepared(configuration: configuration, tls: tls, changedUser: changedUser))
         } catch {
             FileHandle.standardError.write(Data("spin-gateway: \(error.message)\n".utf8))
-            return error.exitCode
+            return .failure(ExitCode(value: error.exitCode))
         }
+    }
+
+    public struct ExitCode: Error, Sendable {
+        public let value: Int32
+    }
+
+    /// Runs until SIGTERM/SIGINT; returns the process exit code.
+    public static func run(_ prepared: Prepared, environment: [String: String]) async -> Int32 {
+        let configuration = prepared.configuration
         let logger = Self.bootstrapLogging(configuration)
         configuration.warnings.forEach { logger.warning("\($0)") }
+        if prepared.changedUser, let runAs = configuration.runAs {
+            logger.info("Started as root; running as uid \(runAs.uid), gid \(runAs.gid) (SPIN_RUN_AS)")
+        }
         do {
-            try await Self.serve(configuration, tls: tls, environment: environment, logger: logger)
+            try await Self.serve(configuration, tls: prepared.tls, environment: environment, logger: logger)
             return 0
         } catch {
             logger.critical("spin-gateway stopped: \(error)")
@@ -39,7 +65,7 @@ public enum GatewayApp {
         return Logger(label: "spin.gateway")
     }
 
-    static func serve(_ configuration: GatewayConfiguration, tls: TLSMaterial?, environment: [String: String], logger: Logger) async throws {
+    static func serve(_ configuration: GatewayConfiguration, tls: (TLSSource, TLSMaterial)?, environment: [String: String], logger: Logger) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let metrics = GatewayMetrics()
         MetricsSystem.bootstrap(metrics.factory)
@@ -64,17 +90,17 @@ public enum GatewayApp {
         logger.info("spin-gateway stopped")
     }
 
-    static func makeServer(_ channel: GatewayChannel, configuration: GatewayConfiguration, tls: TLSMaterial?, group: any EventLoopGroup, logger: Logger) throws -> any Service {
+    static func makeServer(_ channel: GatewayChannel, configuration: GatewayConfiguration, tls: (TLSSource, TLSMaterial)?, group: any EventLoopGroup, logger: Logger) throws -> any Service {
         let address = ServerConfiguration(address: .hostname(configuration.bindHost, port: configuration.port))
         let scheme = configuration.isTLS ? "https" : "http"
         let onRunning: @Sendable (any Channel) async -> Void = { listener in
             let port = listener.localAddress?.port ?? configuration.port
             logger.info("spin-gateway listening on \(scheme)://\(configuration.bindHost):\(port)", metadata: ["executor.mode": "\(configuration.executorMode.rawValue)"])
         }
-        guard let tls, let files = configuration.tls else {
+        guard let (source, material) = tls else {
             return Server(childChannelSetup: channel, configuration: address, onServerRunning: onRunning, eventLoopGroup: group, logger: logger)
         }
-        let reloader = CertificateReloader(files: files, initial: tls, logger: logger)
+        let reloader = CertificateReloader(source: source, initial: material, logger: logger)
         let secured = try TLSChannel(channel, tlsConfiguration: reloader.serverConfiguration())
         return Server(childChannelSetup: secured, configuration: address, onServerRunning: onRunning, eventLoopGroup: group, logger: logger)
     }

@@ -7,7 +7,8 @@ import NIOSSL
 /// stamps (at most every `interval`) and reloads them when they changed. A broken or
 /// half-written pair is ignored and the previous one kept, with a warning.
 final class CertificateReloader: Sendable {
-    private let files: GatewayConfiguration.TLSFiles
+    private let source: TLSSource
+    private var files: GatewayConfiguration.TLSFiles { self.source.files }
     private let logger: Logger
     private let interval: Duration
     private let state: NIOLockedValueBox<State>
@@ -18,8 +19,8 @@ final class CertificateReloader: Sendable {
         var rejectedStamp: FileStamp?
     }
 
-    init(files: GatewayConfiguration.TLSFiles, initial: TLSMaterial, logger: Logger, interval: Duration = .seconds(1)) {
-        self.files = files
+    init(source: TLSSource, initial: TLSMaterial, logger: Logger, interval: Duration = .seconds(1)) {
+        self.source = source
         self.logger = logger
         self.interval = interval
         self.state = NIOLockedValueBox(State(material: initial, checkedAt: .now, rejectedStamp: nil))
@@ -56,7 +57,7 @@ final class CertificateReloader: Sendable {
 
     private func reload(stamp: FileStamp, fallback: TLSMaterial) -> TLSMaterial {
         do {
-            let fresh = try TLSMaterial.load(self.files)
+            let fresh = try TLSMaterial.load(self.source)
             self.state.withLockedValue { $0.material = fresh }
             self.logger.info("Reloaded TLS certificate and key from disk", metadata: ["tls.cert": "\(self.files.certificatePath)"])
             return fresh

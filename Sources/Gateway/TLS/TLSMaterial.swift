@@ -9,27 +9,35 @@ struct TLSMaterial: Sendable {
     let key: NIOSSLPrivateKey
     let stamp: FileStamp
 
-    /// Reads both files; throws a `ConfigurationError` naming the file at fault.
-    static func load(_ files: GatewayConfiguration.TLSFiles) throws(ConfigurationError) -> TLSMaterial {
+    /// Reads both files through `source`; throws a `ConfigurationError` naming the file at fault.
+    static func load(_ source: TLSSource) throws(ConfigurationError) -> TLSMaterial {
+        let files = source.files
         let stamp = FileStamp(paths: [files.certificatePath, files.privateKeyPath])
         let chain: [NIOSSLCertificate]
         let key: NIOSSLPrivateKey
         do {
-            chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath)
+            chain = try NIOSSLCertificate.fromPEMBytes(try source.certificate.read())
         } catch {
-            throw ConfigurationError(.unreadableTLSFile, "SSL_CERT_FILE=\(files.certificatePath) could not be read as a PEM certificate chain (\(error)).")
+            throw ConfigurationError(.unreadableTLSFile, "SSL_CERT_FILE=\(files.certificatePath) could not be read as a PEM certificate chain (\(Self.reason(error))).")
         }
         guard !chain.isEmpty else {
             throw ConfigurationError(.unreadableTLSFile, "SSL_CERT_FILE=\(files.certificatePath) holds no PEM certificate.")
         }
         do {
-            key = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem)
+            key = try NIOSSLPrivateKey(bytes: try source.privateKey.read(), format: .pem)
+        } catch let error as HeldFile.Failure {
+            throw ConfigurationError(.unreadableTLSFile, "SSL_KEY_FILE=\(files.privateKeyPath) could not be read (\(error.reason)).")
         } catch {
             throw ConfigurationError(.unreadableTLSFile, "SSL_KEY_FILE=\(files.privateKeyPath) could not be read as an unencrypted PEM private key.")
         }
         let material = TLSMaterial(chain: chain, key: key, stamp: stamp)
         try material.validate(files)
         return material
+    }
+
+    /// A read failure's reason, or NIOSSL's error (which never holds the file's bytes).
+    private static func reason(_ error: any Error) -> String {
+        (error as? HeldFile.Failure)?.reason ?? "\(error)"
     }
 
     /// Building a context fails when the key does not match the leaf certificate.
