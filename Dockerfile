@@ -66,7 +66,13 @@ RUN groupadd --system --gid 10001 spin \
  && chmod 0700 /opt/spin/run \
  && echo /opt/spin/lib > /etc/ld.so.conf.d/spin.conf
 
+# The container starts as root only so the gateway can open a TLS key that only root
+# (or the host's user) may read, as `openssl` and certbot write them; it then becomes
+# spin (SPIN_RUN_AS) before it listens or starts the executor, and the executor and
+# kernels never run as root. `--user 10001` (or Kubernetes' runAsUser) skips all that.
 ENV SPIN_HOME=/opt/spin \
+    SPIN_RUN_AS=10001:10001 \
+    HOME=/opt/spin/home \
     PATH=/opt/spin/bin:/opt/spin/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     JUPYTER_PATH=/opt/spin/venv/share/jupyter \
     SPIN_BIND=0.0.0.0 \
@@ -104,7 +110,6 @@ RUN if [ -e /opt/spin/bin/spin-gateway ]; then \
     else \
         echo "runtime-ci: no ci-binaries/bin in the build context (fine unless this is --target runtime-ci)"; \
     fi
-USER spin
 
 # ---------------------------------------------------------------------------
 # build: release build with the official Swift image, with the flags `make release`
@@ -137,4 +142,3 @@ COPY --from=build /opt/spin/bin/ /opt/spin/bin/
 RUN ldconfig \
  && ! ldd /opt/spin/bin/spin-gateway /opt/spin/bin/spin-executor | grep 'not found' \
  && ldconfig -p | grep -q 'libcurl.so.4 ' && ldconfig -p | grep -q 'libssh2.so.1 '
-USER spin

@@ -53,7 +53,9 @@ def runtime(dockerd: Dockerd, ci_image: str) -> Iterator[str]:
 
 def test_image_shape(dockerd: Dockerd, ci_image: str) -> None:
     cfg = json.loads(dockerd.docker("image", "inspect", ci_image).stdout)[0]["Config"]
-    assert cfg["User"] == "spin"
+    # Starts as root only to open a root-only TLS key, then the gateway becomes spin.
+    assert cfg["User"] in ("", "root")
+    assert "SPIN_RUN_AS=10001:10001" in cfg["Env"] and "HOME=/opt/spin/home" in cfg["Env"]
     assert "8888/tcp" in cfg["ExposedPorts"]
     assert "SPIN_HOME=/opt/spin" in cfg["Env"]
     assert cfg["Entrypoint"][0] == "/usr/bin/tini" and cfg["Entrypoint"][-1] == "/opt/spin/bin/spin-gateway"
@@ -97,7 +99,20 @@ def test_processes_and_user(runtime: str, dockerd: Dockerd) -> None:
                              "$(tr '\\0' ' ' < $p/cmdline); done")
     lines = top.stdout
     assert "tini" in lines and "spin-gateway" in lines and "spin-executor" in lines, lines
-    assert dockerd.docker("exec", NAME, "id", "-u").stdout.strip() != "0"
+    # Only tini (PID 1) stays root; the gateway gave it up, its children never had it.
+    owners = {}
+    for line in lines.splitlines()[1:]:
+        fields = line.split(None, 2)
+        if len(fields) == 3 and "spin-" in fields[2]:
+            owners[fields[2].split()[0]] = fields[1]
+    assert owners.get("/opt/spin/bin/spin-gateway") == "spin", lines
+    assert owners.get("/opt/spin/bin/spin-executor") == "spin", lines
+    # Real, effective, saved and filesystem uid of every process run from /opt/spin
+    # (gateway, executor, the pooled kernel): none of them can regain root.
+    uids = dockerd.docker("exec", NAME, "sh", "-c",
+                          "for p in /proc/[0-9]*; do case $(head -c 10 $p/cmdline 2>/dev/null | tr '\\0' ' ') in "
+                          "/opt/spin/*) awk '/^Uid:/ {print $2, $3, $4, $5}' $p/status;; esac; done").stdout.split()
+    assert len(uids) >= 8 and set(uids) == {"10001"}, uids
     env = dockerd.docker("exec", NAME, "sh", "-c",
                          "cat /proc/$(pgrep -f spin-executor 2>/dev/null || "
                          "grep -l spin-executor /proc/[0-9]*/cmdline | head -1 | cut -d/ -f3)/environ "
@@ -166,9 +181,10 @@ def _ca_and_cert(folder: Path) -> tuple[Path, Path, Path]:
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
-    # The container runs as uid 10001: the key must be readable by it (docs/deploy-https.md).
-    os.chmod(key_path, 0o640)
-    os.chown(key_path, 0, 10001)
+    # As `openssl` writes a key: 0600, its owner only (here a user that is neither root
+    # nor the container's 10001). The gateway opens it before it gives up root.
+    os.chmod(key_path, 0o600)
+    os.chown(key_path, 4321, 4321)
     os.chmod(folder, 0o755)
     return ca_path, key_path, cert_path
 
