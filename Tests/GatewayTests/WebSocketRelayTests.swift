@@ -240,6 +240,54 @@ import Testing
         #expect(!pair.browser.isActive && !pair.executor.isActive)
     }
 
+    /// With a close owed, the executor's bytes stop at the first frame end of a read: the
+    /// close goes in there, and nothing after it reaches the browser (not even the
+    /// executor's own close: one close per side).
+    @Test func anOwedCloseGoesInAtTheFirstFrameEndOfARead() throws {
+        let pair = try Pair()
+        let big = try WebSocketWire.bytes(WebSocketWire.frame(ByteBuffer(repeating: 1, count: 1000), opcode: .binary))
+        pair.executor.pipeline.fireChannelRead(big.getSlice(at: 0, length: 500)!)
+        pair.executor.pipeline.fireChannelReadComplete()
+        pair.session.shutdown()
+        _ = try pair.written(pair.browser)
+        var rest = big.getSlice(at: 500, length: big.readableBytes - 500)!
+        var after = try WebSocketWire.bytes([WebSocketWire.text("after"), WebSocketWire.close(.normalClosure)])
+        rest.writeBuffer(&after)
+        pair.executor.pipeline.fireChannelRead(rest)
+        pair.executor.pipeline.fireChannelReadComplete()
+        var written = try pair.written(pair.browser)
+        #expect(written.readSlice(length: big.readableBytes - 500) == big.getSlice(at: 500, length: big.readableBytes - 500)!)
+        let frames = try WebSocketWire.frames(written)
+        #expect(frames.map(\.opcode) == [.connectionClose])
+        #expect(frames.first.flatMap(WebSocketWire.closeCode) == .goingAway)
+    }
+
+    @Test func aBrowserFrameOverTheLimitIsAnsweredWithMessageTooLarge() throws {
+        let pair = try Pair()
+        var header = ByteBuffer(bytes: [0x82, 0xFF])
+        header.writeInteger(UInt64(1 << 20) + 1)
+        header.writeBytes([1, 2, 3, 4])
+        pair.browser.pipeline.fireChannelRead(header)
+        pair.browser.pipeline.fireChannelReadComplete()
+        #expect(try pair.outbound(pair.browser).first.flatMap(WebSocketWire.closeCode) == .messageTooLarge)
+        #expect(try pair.outbound(pair.executor).first.flatMap(WebSocketWire.closeCode) == .goingAway)
+    }
+
+    /// A browser held back because the executor could not take more is read again once
+    /// the executor's connection is gone, so its close answer is seen.
+    @Test func theBrowserIsReadAgainWhenTheExecutorIsGone() throws {
+        let pair = try Pair()
+        let browserReads = ReadCounter()
+        try pair.browser.pipeline.syncOperations.addHandler(browserReads, position: .first)
+        pair.executor.isWritable = false
+        pair.executor.pipeline.fireChannelWritabilityChanged()
+        pair.browser.read()
+        #expect(browserReads.reads == 0)
+        try pair.executor.close().wait()
+        pair.loop.run()
+        #expect(browserReads.reads == 1)
+    }
+
     @Test func theBrowserIsPingedOnSchedule() throws {
         let pair = try Pair()
         pair.loop.advanceTime(by: .seconds(26))

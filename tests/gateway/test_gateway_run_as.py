@@ -84,19 +84,40 @@ def test_started_as_root_the_gateway_serves_a_root_only_key_as_another_user(root
         assert f"running as uid {RUN_AS}" in gateway.log()
 
         # A renewal written into the same files (not renamed into place) is read through
-        # the descriptors opened as root.
+        # the descriptors opened as root, even from a folder the gateway's user may not
+        # search (it cannot even look the paths up).
+        (folder / "pki").chmod(0o700)
         fresh_cert, fresh_key = folder / "fresh.pem", folder / "fresh.key"
         renewed = ca.issue(cert_path=fresh_cert, key_path=fresh_key)
         rewrite_in_place(fresh_key, ca.key_path)
         rewrite_in_place(fresh_cert, ca.cert)
         assert os.stat(ca.key_path).st_mode & 0o777 == 0o600
-        deadline = time.monotonic() + 30
-        while served_serial(gateway) != renewed:
-            assert time.monotonic() < deadline, f"the renewed certificate was never served\n{gateway.log()}"
-            time.sleep(0.2)
+        wait_for_serial(gateway, renewed)
         assert renewed != first
+
+        # A root-only key renamed into place cannot be opened by the gateway's user: the
+        # previous certificate stays, and the log says why.
+        (folder / "pki").chmod(0o755)
+        ca.issue(cert_path=fresh_cert, key_path=fresh_key)
+        os.chmod(fresh_key, 0o600)
+        os.replace(fresh_key, ca.key_path)
+        os.replace(fresh_cert, ca.cert)
+        deadline = time.monotonic() + 30
+        while "cannot open" not in gateway.log():
+            served_serial(gateway)  # each handshake looks at the files (at most once a second)
+            assert time.monotonic() < deadline, gateway.log()
+            time.sleep(0.2)
+        assert served_serial(gateway) == renewed
+        assert f"SSL_KEY_FILE={ca.key_path} could not be read (replaced by a file this user (uid {RUN_AS}) cannot open" in gateway.log()
     finally:
         gateway.stop()
+
+
+def wait_for_serial(gateway, serial):
+    deadline = time.monotonic() + 30
+    while served_serial(gateway) != serial:
+        assert time.monotonic() < deadline, f"certificate {serial} was never served\n{gateway.log()}"
+        time.sleep(0.2)
 
 
 @pytest.mark.parametrize("value", ["0", "root", "10001:0", "1:2:3"])

@@ -39,6 +39,9 @@ final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     var isWritable: Bool { self.context?.channel.isWritable ?? false }
 
+    /// This side's connection is closed: nothing written to it is kept.
+    var isGone: Bool { !(self.context?.channel.isActive ?? false) }
+
     /// Joins the session, replaying what arrived before it existed.
     func join(_ session: RelaySession) {
         self.session = session
@@ -78,6 +81,8 @@ final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if let session = self.session {
             session.ended(self.side, sawClose: false)
+            // The other side's close answer is still read (and dropped) now.
+            session.partner(of: self.side).resumeReading()
         } else {
             self.endedEarly = true
         }
@@ -97,7 +102,7 @@ final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Outbound
 
     func read(context: ChannelHandlerContext) {
-        if let session = self.session, session.partner(of: self.side).isWritable {
+        if let session = self.session, session.partner(of: self.side).isWritable || session.partner(of: self.side).isGone {
             context.read()
         } else {
             self.readHeld = true

@@ -44,7 +44,12 @@ struct WebSocketFrameCursor {
     }
 
     /// Nothing of a frame has been relayed without the rest of it: another frame may go next.
-    var isAtBoundary: Bool { self.payloadLeft == 0 && self.heldHeader.readableBytes == 0 }
+    /// (A header held back has not been relayed either.)
+    var isAtBoundary: Bool { self.payloadLeft == 0 }
+
+    /// Set while the session has a frame of its own to put in: runs then end at the next
+    /// frame boundary instead of the end of the read, so it goes in there.
+    var pausesAtBoundary = false
 
     /// The next step through `buffer`, whose reader index moves past what it returns.
     mutating func next(_ buffer: inout ByteBuffer) -> Step {
@@ -57,6 +62,7 @@ struct WebSocketFrameCursor {
         let end = buffer.writerIndex
         var index = start
         scan: while index < end {
+            if self.payloadLeft == 0, self.pausesAtBoundary, index > start { break scan }
             if self.payloadLeft > 0 {
                 let taken = Int(min(self.payloadLeft, UInt64(end - index)))
                 index += taken

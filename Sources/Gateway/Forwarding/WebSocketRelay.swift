@@ -64,13 +64,14 @@ final class RelaySession {
             switch source.inbound.next(&bytes) {
             case .forward(let run):
                 target.send(run)
+                if source.inbound.pausesAtBoundary { self.deliverOwed(after: source) }
             case .closeFrameEnded:
                 target.sendClosing(ByteBuffer())  // the close just relayed is this side's one close
                 self.ended(source.side, sawClose: true)
             case .violation(let code):
                 self.violated(source, code: code)
             case .needMore:
-                self.reachedEndOfRead(source)
+                if source.inbound.pausesAtBoundary { self.deliverOwed(after: source) }
                 return
             }
         }
@@ -122,9 +123,11 @@ final class RelaySession {
         self.ended(source.side, sawClose: false)
     }
 
-    /// The end of a read from `source`: what waited for a frame boundary goes out now.
-    private func reachedEndOfRead(_ source: RelayHandler) {
+    /// `source`'s bytes reached the end of a frame (the cursor pauses there while something
+    /// is owed): what waited for it goes out now, between that frame and the next.
+    private func deliverOwed(after source: RelayHandler) {
         guard source.inbound.isAtBoundary else { return }
+        source.inbound.pausesAtBoundary = false
         let target = self.partner(of: source.side)
         if let code = self.takeOwedClose(to: target.side) {
             target.sendClosing(ControlFrame.close(code, mask: self.mask(towards: target.side)))
@@ -143,10 +146,13 @@ final class RelaySession {
             target.sendClosing(ControlFrame.close(code, mask: self.mask(towards: target.side)))
         } else if self.hasEnded(source.side) {
             target.close(grace: .zero)
-        } else if target.side == .browser {
-            self.closeOwedToBrowser = self.closeOwedToBrowser ?? code
         } else {
-            self.closeOwedToExecutor = self.closeOwedToExecutor ?? code
+            if target.side == .browser {
+                self.closeOwedToBrowser = self.closeOwedToBrowser ?? code
+            } else {
+                self.closeOwedToExecutor = self.closeOwedToExecutor ?? code
+            }
+            source.inbound.pausesAtBoundary = true
         }
     }
 
@@ -168,6 +174,7 @@ final class RelaySession {
                 self.browser.flushIfNeeded()
             } else {
                 self.pingOwed = true
+                self.executor.inbound.pausesAtBoundary = true
             }
             self.scheduleKeepAlive()
         }

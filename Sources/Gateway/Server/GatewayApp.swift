@@ -47,6 +47,8 @@ public enum GatewayApp {
         configuration.warnings.forEach { logger.warning("\($0)") }
         if prepared.changedUser, let runAs = configuration.runAs {
             logger.info("Started as root; running as uid \(runAs.uid), gid \(runAs.gid) (SPIN_RUN_AS)")
+        } else if geteuid() == 0 {
+            logger.warning("Running as root, and so will the executor and kernels: set SPIN_RUN_AS=uid:gid to give root up once the TLS files are open (the image sets 10001:10001).")
         }
         do {
             try await Self.serve(configuration, tls: prepared.tls, environment: environment, logger: logger)

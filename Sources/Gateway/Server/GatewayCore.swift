@@ -23,7 +23,9 @@ struct GatewayCore: Sendable {
         )
         self.metrics = metrics
         self.forwarder = ExecutorHTTPForwarder(socketPath: configuration.executorSocket, group: group)
-        self.dialer = ExecutorWebSocketDialer(socketPath: configuration.executorSocket, group: group, maxFrameSize: 64 * 1024 * 1024)
+        // No limit on the executor's frames: the relay holds none of them whole, and the
+        // executor bounds its own messages (`SPIN_MAX_MESSAGE_BYTES`, up to 1 GiB).
+        self.dialer = ExecutorWebSocketDialer(socketPath: configuration.executorSocket, group: group, maxFrameSize: .max)
         self.logger = logger
         self.accessLog = accessLog
     }

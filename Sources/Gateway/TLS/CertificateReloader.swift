@@ -50,7 +50,7 @@ final class CertificateReloader: Sendable {
             return (state.material, due)
         }
         guard due else { return material }
-        let stamp = FileStamp(paths: [self.files.certificatePath, self.files.privateKeyPath])
+        let stamp = FileStamp(self.source)
         guard stamp != material.stamp, stamp != self.state.withLockedValue({ $0.rejectedStamp }) else { return material }
         return self.reload(stamp: stamp, fallback: material)
     }

@@ -9,8 +9,9 @@ import NIOConcurrencyHelpers
 /// reading a key only root may open: a renewal written into the same file (`cp`, an
 /// editor, a bind-mounted file replaced in place) is read through the descriptor. When
 /// the path names another file by then (renamed into place), that file is opened anew
-/// and kept instead. The descriptor is close-on-exec: the executor and kernels never
-/// inherit it.
+/// and kept instead; if this user may not open it, reading fails and says so. When the
+/// path cannot be looked up at all (a folder this user may not search), the held file is
+/// read. The descriptor is close-on-exec: the executor and kernels never inherit it.
 final class HeldFile: Sendable {
     struct Failure: Error {
         let reason: String
@@ -33,13 +34,34 @@ final class HeldFile: Sendable {
     /// The file's bytes now, from the start.
     func read() throws(Failure) -> [UInt8] {
         let result: Result<[UInt8], Failure> = self.descriptor.withLockedValue { descriptor in
-            if !Self.sameFile(descriptor, self.path), let fresh = try? Self.open(self.path) {
-                close(descriptor)
-                descriptor = fresh
+            Result { () throws(Failure) in
+                if Self.pathNames(descriptor, self.path) == .another {
+                    let fresh = Glibc.open(self.path, O_RDONLY | O_CLOEXEC)
+                    guard fresh >= 0 else {
+                        throw Failure(reason: "replaced by a file this user (uid \(getuid())) cannot open: \(String(cString: strerror(errno)))")
+                    }
+                    close(descriptor)
+                    descriptor = fresh
+                }
+                return try Self.readAll(descriptor)
             }
-            return Result { () throws(Failure) in try Self.readAll(descriptor) }
         }
         return try result.get()
+    }
+
+    /// What tells a rewrite or a replacement: the held file's modification time, size and
+    /// inode, then the inode and modification time of the file the path names now (-1
+    /// where it cannot be looked up).
+    func stamp() -> [Int] {
+        self.descriptor.withLockedValue { descriptor in
+            var held = stat()
+            var named = stat()
+            let heldValues = fstat(descriptor, &held) == 0
+                ? [Int(held.st_mtim.tv_sec), Int(held.st_mtim.tv_nsec), Int(held.st_size), Int(held.st_ino)] : [-1, -1, -1, -1]
+            let namedValues = stat(self.path, &named) == 0
+                ? [Int(named.st_ino), Int(named.st_mtim.tv_sec), Int(named.st_mtim.tv_nsec)] : [-1, -1, -1]
+            return heldValues + namedValues
+        }
     }
 
     private static func open(_ path: String) throws(Failure) -> Int32 {
@@ -48,12 +70,14 @@ final class HeldFile: Sendable {
         return descriptor
     }
 
+    private enum Named { case same, another, unknown }
+
     /// Whether `path` still names the file `descriptor` has open.
-    private static func sameFile(_ descriptor: Int32, _ path: String) -> Bool {
+    private static func pathNames(_ descriptor: Int32, _ path: String) -> Named {
         var held = stat()
         var named = stat()
-        guard fstat(descriptor, &held) == 0, stat(path, &named) == 0 else { return false }
-        return held.st_dev == named.st_dev && held.st_ino == named.st_ino
+        guard fstat(descriptor, &held) == 0, stat(path, &named) == 0 else { return .unknown }
+        return held.st_dev == named.st_dev && held.st_ino == named.st_ino ? .same : .another
     }
 
     private static func readAll(_ descriptor: Int32) throws(Failure) -> [UInt8] {

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOSSL
 
 /// A certificate chain and private key read from PEM files, checked to belong together.
@@ -12,7 +9,7 @@ struct TLSMaterial: Sendable {
     /// Reads both files through `source`; throws a `ConfigurationError` naming the file at fault.
     static func load(_ source: TLSSource) throws(ConfigurationError) -> TLSMaterial {
         let files = source.files
-        let stamp = FileStamp(paths: [files.certificatePath, files.privateKeyPath])
+        let stamp = FileStamp(source)
         let chain: [NIOSSLCertificate]
         let key: NIOSSLPrivateKey
         do {
@@ -50,20 +47,13 @@ struct TLSMaterial: Sendable {
     }
 }
 
-/// Modification time and size of files, to notice when they change on disk.
+/// When the held TLS files were last changed or replaced (`HeldFile.stamp`), to notice
+/// when they change on disk: through the held descriptors, so a rewrite is noticed even
+/// where this user may not look the paths up.
 struct FileStamp: Sendable, Equatable {
     let values: [Int]
 
-    init(paths: [String]) {
-        var values: [Int] = []
-        for path in paths {
-            var info = stat()
-            if stat(path, &info) == 0 {
-                values += [Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec), Int(info.st_size), Int(info.st_ino)]
-            } else {
-                values += [-1, -1, -1, -1]
-            }
-        }
-        self.values = values
+    init(_ source: TLSSource) {
+        self.values = source.certificate.stamp() + source.privateKey.stamp()
     }
 }
