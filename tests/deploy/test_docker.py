@@ -113,11 +113,16 @@ def test_processes_and_user(runtime: str, dockerd: Dockerd) -> None:
                           "for p in /proc/[0-9]*; do case $(head -c 10 $p/cmdline 2>/dev/null | tr '\\0' ' ') in "
                           "/opt/spin/*) awk '/^Uid:/ {print $2, $3, $4, $5}' $p/status;; esac; done").stdout.split()
     assert len(uids) >= 8 and set(uids) == {"10001"}, uids
-    env = dockerd.docker("exec", NAME, "sh", "-c",
-                         "cat /proc/$(pgrep -f spin-executor 2>/dev/null || "
-                         "grep -l spin-executor /proc/[0-9]*/cmdline | head -1 | cut -d/ -f3)/environ "
-                         "| tr '\\0' '\\n'", check=False).stdout
-    assert TOKEN not in env
+    # The environments of the executor and the pooled kernel (found by their program, not
+    # `pgrep -f`, which also matches this very `sh -c` and its environment, the
+    # container's, with the token): no token. Read as spin: root in the container lacks
+    # the ptrace capability another user's environ needs.
+    for program in ("/opt/spin/bin/spin-executor", "/opt/spin/venv/bin/python"):
+        env = dockerd.docker("exec", "-u", "spin", NAME, "sh", "-c",
+                             "for p in /proc/[0-9]*; do case $(head -c 60 $p/cmdline 2>/dev/null | tr '\\0' ' ') in "
+                             f"'{program}'*) tr '\\0' '\\n' < $p/environ;; esac; done").stdout
+        assert "SPIN_HOME=/opt/spin" in env, (program, env)
+        assert TOKEN not in env, program
 
 
 def test_execute_cell_over_websocket(runtime: str) -> None:
