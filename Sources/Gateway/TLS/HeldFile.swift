@@ -50,9 +50,9 @@ final class HeldFile: Sendable {
     }
 
     /// What tells a rewrite or a replacement: the held file's modification time, size and
-    /// inode, then the inode and modification time of the file the path names now (-1
-    /// where it cannot be looked up).
-    func stamp() -> [Int] {
+    /// inode (`held`), and the inode and modification time of the file the path names now
+    /// (`named`; -1 where it cannot be looked up).
+    func stamp() -> (held: [Int], named: [Int]) {
         self.descriptor.withLockedValue { descriptor in
             var held = stat()
             var named = stat()
@@ -60,7 +60,7 @@ final class HeldFile: Sendable {
                 ? [Int(held.st_mtim.tv_sec), Int(held.st_mtim.tv_nsec), Int(held.st_size), Int(held.st_ino)] : [-1, -1, -1, -1]
             let namedValues = stat(self.path, &named) == 0
                 ? [Int(named.st_ino), Int(named.st_mtim.tv_sec), Int(named.st_mtim.tv_nsec)] : [-1, -1, -1]
-            return heldValues + namedValues
+            return (heldValues, namedValues)
         }
     }
 

@@ -9,7 +9,7 @@ struct TLSMaterial: Sendable {
     /// Reads both files through `source`; throws a `ConfigurationError` naming the file at fault.
     static func load(_ source: TLSSource) throws(ConfigurationError) -> TLSMaterial {
         let files = source.files
-        let stamp = FileStamp(source)
+        let before = FileStamp(source)
         let chain: [NIOSSLCertificate]
         let key: NIOSSLPrivateKey
         do {
@@ -27,7 +27,7 @@ struct TLSMaterial: Sendable {
         } catch {
             throw ConfigurationError(.unreadableTLSFile, "SSL_KEY_FILE=\(files.privateKeyPath) could not be read as an unencrypted PEM private key.")
         }
-        let material = TLSMaterial(chain: chain, key: key, stamp: stamp)
+        let material = TLSMaterial(chain: chain, key: key, stamp: before.settled(after: FileStamp(source)))
         try material.validate(files)
         return material
     }
@@ -51,9 +51,21 @@ struct TLSMaterial: Sendable {
 /// when they change on disk: through the held descriptors, so a rewrite is noticed even
 /// where this user may not look the paths up.
 struct FileStamp: Sendable, Equatable {
-    let values: [Int]
+    let held: [Int]
+    let named: [Int]
 
     init(_ source: TLSSource) {
-        self.values = source.certificate.stamp() + source.privateKey.stamp()
+        let certificate = source.certificate.stamp()
+        let key = source.privateKey.stamp()
+        self.held = certificate.held + key.held
+        self.named = certificate.named + key.named
+    }
+
+    /// The stamp of what a load read, given the stamps taken before and after reading:
+    /// the later one when the paths name the same files as before (the read may have
+    /// swapped a held file for one renamed into place, which is what it read), else the
+    /// earlier one, so that a change made during the read is loaded next time.
+    func settled(after: FileStamp) -> FileStamp {
+        after.named == self.named ? after : self
     }
 }
