@@ -5,8 +5,8 @@ import NIOCore
 ///
 /// Bytes read here go to the `RelaySession`, which writes them to the other side; writes
 /// are flushed once per read burst. Reading stops while the other side cannot take more
-/// (`read` is held until the partner's channel is writable again), so a slow peer cannot
-/// make the gateway buffer without bound.
+/// (`read` is held until the partner's channel is writable again, or closed: then what is
+/// read is dropped), so a slow peer cannot make the gateway buffer without bound.
 final class RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
