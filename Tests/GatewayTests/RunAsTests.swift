@@ -24,49 +24,47 @@ import Testing
 }
 
 @Suite struct HeldFileTests {
-    func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("held-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+    /// Runs `body` with the path of a file holding `contents`, in a folder of its own.
+    func withFile(_ contents: String, _ body: (_ path: String, _ folder: URL) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("held-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("key.pem").path
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+        try body(path, folder)
     }
 
     @Test func aFileRewrittenInPlaceIsReadThroughTheSameDescriptor() throws {
-        let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("key.pem").path
-        try Data("first".utf8).write(to: URL(fileURLWithPath: path))
-        let held = try HeldFile(path: path)
-        #expect(try held.read() == Array("first".utf8))
-        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
-        try handle.truncate(atOffset: 0)
-        try handle.write(contentsOf: Data("second, longer".utf8))
-        try handle.close()
-        #expect(try held.read() == Array("second, longer".utf8))
+        try self.withFile("first") { path, _ in
+            let held = try HeldFile(path: path)
+            #expect(try held.read() == Array("first".utf8))
+            let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+            try handle.truncate(atOffset: 0)
+            try handle.write(contentsOf: Data("second, longer".utf8))
+            try handle.close()
+            #expect(try held.read() == Array("second, longer".utf8))
+        }
     }
 
     @Test func aFileRenamedIntoPlaceIsOpenedAnew() throws {
-        let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("key.pem").path
-        try Data("old".utf8).write(to: URL(fileURLWithPath: path))
-        let held = try HeldFile(path: path)
-        let replacement = dir.appendingPathComponent("key.tmp").path
-        try Data("renewed".utf8).write(to: URL(fileURLWithPath: replacement))
-        #expect(rename(replacement, path) == 0)
-        #expect(try held.read() == Array("renewed".utf8))
+        try self.withFile("old") { path, folder in
+            let held = try HeldFile(path: path)
+            let replacement = folder.appendingPathComponent("key.tmp").path
+            try Data("renewed".utf8).write(to: URL(fileURLWithPath: replacement))
+            #expect(rename(replacement, path) == 0)
+            #expect(try held.read() == Array("renewed".utf8))
+        }
     }
 
     @Test func theDescriptorIsNotInheritedByChildren() throws {
-        let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("key.pem").path
-        try Data("secret".utf8).write(to: URL(fileURLWithPath: path))
-        let held = try HeldFile(path: path)
-        _ = try held.read()
-        let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { Int32($0) }
-        let open = descriptors.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == path }
-        #expect(open.count == 1)
-        #expect(open.allSatisfy { fcntl($0, F_GETFD) & FD_CLOEXEC != 0 })
+        try self.withFile("secret") { path, _ in
+            let held = try HeldFile(path: path)
+            _ = try held.read()
+            let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { Int32($0) }
+            let open = descriptors.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == path }
+            #expect(open.count == 1)
+            #expect(open.allSatisfy { fcntl($0, F_GETFD) & FD_CLOEXEC != 0 })
+        }
     }
 
     @Test func aMissingFileSaysWhy() {

@@ -55,6 +55,21 @@ import Testing
             self.browser.pipeline.fireChannelReadComplete()
         }
 
+        /// A 1 000-byte binary frame from the executor, split in two reads: the first half
+        /// is read (and flushed) now; the rest is returned for the test to send.
+        func executorSendsHalfAFrame() throws -> (first: ByteBuffer, rest: ByteBuffer) {
+            let frame = try WebSocketWire.bytes(WebSocketWire.frame(ByteBuffer(repeating: 1, count: 1000), opcode: .binary))
+            let first = frame.getSlice(at: 0, length: 500)!
+            self.executor.pipeline.fireChannelRead(first)
+            self.executor.pipeline.fireChannelReadComplete()
+            return (first, frame.getSlice(at: 500, length: frame.readableBytes - 500)!)
+        }
+
+        func fromExecutor(_ bytes: ByteBuffer) {
+            self.executor.pipeline.fireChannelRead(bytes)
+            self.executor.pipeline.fireChannelReadComplete()
+        }
+
         func fromExecutor(_ frames: WebSocketFrame...) throws {
             self.executor.pipeline.fireChannelRead(try WebSocketWire.bytes(frames))
             self.executor.pipeline.fireChannelReadComplete()
@@ -162,12 +177,10 @@ import Testing
 
     @Test func anExecutorThatEndsInsideAFrameClosesTheBrowserWithoutAFrameOfItsOwn() throws {
         let pair = try Pair()
-        let big = try WebSocketWire.bytes(WebSocketWire.frame(ByteBuffer(repeating: 1, count: 1000), opcode: .binary))
-        pair.executor.pipeline.fireChannelRead(big.getSlice(at: 0, length: 500)!)
-        pair.executor.pipeline.fireChannelReadComplete()
+        let (first, _) = try pair.executorSendsHalfAFrame()
         try pair.executor.close().wait()
         pair.loop.run()
-        #expect(try pair.written(pair.browser) == big.getSlice(at: 0, length: 500)!)
+        #expect(try pair.written(pair.browser) == first)
         #expect(!pair.browser.isActive)
     }
 
@@ -208,18 +221,20 @@ import Testing
     /// A frame half relayed is finished before the gateway's own close goes after it.
     @Test func shutdownInsideAFrameWaitsForItsEnd() throws {
         let pair = try Pair()
-        let big = try WebSocketWire.bytes(WebSocketWire.frame(ByteBuffer(repeating: 1, count: 1000), opcode: .binary))
-        pair.executor.pipeline.fireChannelRead(big.getSlice(at: 0, length: 500)!)
-        pair.executor.pipeline.fireChannelReadComplete()
+        let (first, rest) = try pair.executorSendsHalfAFrame()
         pair.session.shutdown()
-        #expect(try pair.written(pair.browser) == big.getSlice(at: 0, length: 500)!)
-        pair.executor.pipeline.fireChannelRead(big.getSlice(at: 500, length: big.readableBytes - 500)!)
-        pair.executor.pipeline.fireChannelReadComplete()
-        var rest = try pair.written(pair.browser)
-        #expect(rest.readSlice(length: big.readableBytes - 500) == big.getSlice(at: 500, length: big.readableBytes - 500)!)
-        let close = try WebSocketWire.frames(rest)
-        #expect(close.map(\.opcode) == [.connectionClose])
-        #expect(close.first.flatMap(WebSocketWire.closeCode) == .goingAway)
+        #expect(try pair.written(pair.browser) == first)
+        pair.fromExecutor(rest)
+        try Self.expectRestThenGoingAway(pair.written(pair.browser), rest: rest)
+    }
+
+    /// `written` is `rest`, then the gateway's `goingAway` close and nothing else.
+    static func expectRestThenGoingAway(_ written: ByteBuffer, rest: ByteBuffer) throws {
+        var written = written
+        #expect(written.readSlice(length: rest.readableBytes) == rest)
+        let frames = try WebSocketWire.frames(written)
+        #expect(frames.map(\.opcode) == [.connectionClose])
+        #expect(frames.first.flatMap(WebSocketWire.closeCode) == .goingAway)
     }
 
     /// Chromium fails a socket that gets a second close frame ("Close received after close"):
@@ -245,21 +260,14 @@ import Testing
     /// executor's own close: one close per side).
     @Test func anOwedCloseGoesInAtTheFirstFrameEndOfARead() throws {
         let pair = try Pair()
-        let big = try WebSocketWire.bytes(WebSocketWire.frame(ByteBuffer(repeating: 1, count: 1000), opcode: .binary))
-        pair.executor.pipeline.fireChannelRead(big.getSlice(at: 0, length: 500)!)
-        pair.executor.pipeline.fireChannelReadComplete()
+        let (_, rest) = try pair.executorSendsHalfAFrame()
         pair.session.shutdown()
         _ = try pair.written(pair.browser)
-        var rest = big.getSlice(at: 500, length: big.readableBytes - 500)!
+        var read = rest
         var after = try WebSocketWire.bytes([WebSocketWire.text("after"), WebSocketWire.close(.normalClosure)])
-        rest.writeBuffer(&after)
-        pair.executor.pipeline.fireChannelRead(rest)
-        pair.executor.pipeline.fireChannelReadComplete()
-        var written = try pair.written(pair.browser)
-        #expect(written.readSlice(length: big.readableBytes - 500) == big.getSlice(at: 500, length: big.readableBytes - 500)!)
-        let frames = try WebSocketWire.frames(written)
-        #expect(frames.map(\.opcode) == [.connectionClose])
-        #expect(frames.first.flatMap(WebSocketWire.closeCode) == .goingAway)
+        read.writeBuffer(&after)
+        pair.fromExecutor(read)
+        try Self.expectRestThenGoingAway(pair.written(pair.browser), rest: rest)
     }
 
     @Test func aBrowserFrameOverTheLimitIsAnsweredWithMessageTooLarge() throws {
@@ -298,12 +306,9 @@ import Testing
 
     @Test func aPingDueInsideAFrameGoesAfterIt() throws {
         let pair = try Pair(pingInterval: .seconds(1))
-        let big = try WebSocketWire.bytes(WebSocketWire.frame(ByteBuffer(repeating: 1, count: 1000), opcode: .binary))
-        pair.executor.pipeline.fireChannelRead(big.getSlice(at: 0, length: 500)!)
-        pair.executor.pipeline.fireChannelReadComplete()
+        let (_, rest) = try pair.executorSendsHalfAFrame()
         pair.loop.advanceTime(by: .milliseconds(1500))
-        pair.executor.pipeline.fireChannelRead(big.getSlice(at: 500, length: big.readableBytes - 500)!)
-        pair.executor.pipeline.fireChannelReadComplete()
+        pair.fromExecutor(rest)
         #expect(try pair.outbound(pair.browser).map(\.opcode) == [.binary, .ping])
     }
 }
