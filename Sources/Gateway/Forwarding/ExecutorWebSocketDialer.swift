@@ -33,7 +33,9 @@ struct ExecutorWebSocketDialer: Sendable {
 
     let socketPath: String
     let group: any EventLoopGroup
-    let maxFrameSize: Int
+    /// No limit on the executor's frames: the relay holds none of them whole, and the
+    /// executor bounds its own messages (`SPIN_MAX_MESSAGE_BYTES`, up to 1 GiB).
+    static let maxFrameBytes = Int.max
     static let maxRefusalBody = 64 * 1024
 
     /// Dials the executor and performs the handshake for `uri` with `headers`, on
@@ -56,11 +58,10 @@ struct ExecutorWebSocketDialer: Sendable {
     }
 
     private func configure(channel: any Channel, uri: String, headers: HTTPHeaders) throws -> EventLoopFuture<Negotiation> {
-        let maxFrameSize = self.maxFrameSize
         let upgrader = RelayClientUpgrader<Negotiation>(
             relay: { channel, response in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = RelayHandler(side: .executor, maxFrameBytes: maxFrameSize)
+                    let handler = RelayHandler(side: .executor, maxFrameBytes: Self.maxFrameBytes)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     let upgraded = Upgraded(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
                     return .upgraded(upgraded, response.headers.first(name: "Sec-WebSocket-Protocol"))

@@ -53,10 +53,7 @@ struct WebSocketFrameCursor {
 
     /// The next step through `buffer`, whose reader index moves past what it returns.
     mutating func next(_ buffer: inout ByteBuffer) -> Step {
-        if let owed = self.owed {
-            self.owed = nil
-            return owed
-        }
+        if let owed = self.takeOwed() { return owed }
         if self.heldHeader.readableBytes > 0 { return self.completeHeldHeader(&buffer) }
         let start = buffer.readerIndex
         let end = buffer.writerIndex
@@ -92,11 +89,13 @@ struct WebSocketFrameCursor {
         }
         let run = buffer.readSlice(length: index - start)!
         if run.readableBytes > 0 { return .forward(run) }
-        if let owed = self.owed {
-            self.owed = nil
-            return owed
-        }
-        return .needMore
+        return self.takeOwed() ?? .needMore
+    }
+
+    /// The event that waited for the run before it to be forwarded, once.
+    private mutating func takeOwed() -> Step? {
+        defer { self.owed = nil }
+        return self.owed
     }
 
     private mutating func begin(_ header: FrameHeader) {

@@ -23,9 +23,7 @@ struct GatewayCore: Sendable {
         )
         self.metrics = metrics
         self.forwarder = ExecutorHTTPForwarder(socketPath: configuration.executorSocket, group: group)
-        // No limit on the executor's frames: the relay holds none of them whole, and the
-        // executor bounds its own messages (`SPIN_MAX_MESSAGE_BYTES`, up to 1 GiB).
-        self.dialer = ExecutorWebSocketDialer(socketPath: configuration.executorSocket, group: group, maxFrameSize: .max)
+        self.dialer = ExecutorWebSocketDialer(socketPath: configuration.executorSocket, group: group)
         self.logger = logger
         self.accessLog = accessLog
     }

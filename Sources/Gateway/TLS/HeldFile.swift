@@ -36,12 +36,13 @@ final class HeldFile: Sendable {
         let result: Result<[UInt8], Failure> = self.descriptor.withLockedValue { descriptor in
             Result { () throws(Failure) in
                 if Self.pathNames(descriptor, self.path) == .another {
-                    let fresh = Glibc.open(self.path, O_RDONLY | O_CLOEXEC)
-                    guard fresh >= 0 else {
-                        throw Failure(reason: "replaced by a file this user (uid \(getuid())) cannot open: \(String(cString: strerror(errno)))")
+                    do throws(Failure) {
+                        let fresh = try Self.open(self.path)
+                        close(descriptor)
+                        descriptor = fresh
+                    } catch {
+                        throw Failure(reason: "replaced by a file this user (uid \(getuid())) cannot open: \(error.reason)")
                     }
-                    close(descriptor)
-                    descriptor = fresh
                 }
                 return try Self.readAll(descriptor)
             }

@@ -10,20 +10,20 @@ struct TLSMaterial: Sendable {
     static func load(_ source: TLSSource) throws(ConfigurationError) -> TLSMaterial {
         let files = source.files
         let before = FileStamp(source)
+        let certificateBytes = try Self.read(source.certificate, "SSL_CERT_FILE")
+        let keyBytes = try Self.read(source.privateKey, "SSL_KEY_FILE")
         let chain: [NIOSSLCertificate]
         let key: NIOSSLPrivateKey
         do {
-            chain = try NIOSSLCertificate.fromPEMBytes(try source.certificate.read())
+            chain = try NIOSSLCertificate.fromPEMBytes(certificateBytes)
         } catch {
-            throw ConfigurationError(.unreadableTLSFile, "SSL_CERT_FILE=\(files.certificatePath) could not be read as a PEM certificate chain (\(Self.reason(error))).")
+            throw ConfigurationError(.unreadableTLSFile, "SSL_CERT_FILE=\(files.certificatePath) could not be read as a PEM certificate chain (\(error)).")
         }
         guard !chain.isEmpty else {
             throw ConfigurationError(.unreadableTLSFile, "SSL_CERT_FILE=\(files.certificatePath) holds no PEM certificate.")
         }
         do {
-            key = try NIOSSLPrivateKey(bytes: try source.privateKey.read(), format: .pem)
-        } catch let error as HeldFile.Failure {
-            throw ConfigurationError(.unreadableTLSFile, "SSL_KEY_FILE=\(files.privateKeyPath) could not be read (\(error.reason)).")
+            key = try NIOSSLPrivateKey(bytes: keyBytes, format: .pem)
         } catch {
             throw ConfigurationError(.unreadableTLSFile, "SSL_KEY_FILE=\(files.privateKeyPath) could not be read as an unencrypted PEM private key.")
         }
@@ -32,9 +32,13 @@ struct TLSMaterial: Sendable {
         return material
     }
 
-    /// A read failure's reason, or NIOSSL's error (which never holds the file's bytes).
-    private static func reason(_ error: any Error) -> String {
-        (error as? HeldFile.Failure)?.reason ?? "\(error)"
+    /// The bytes of `file`, named by its `variable` when they cannot be read.
+    private static func read(_ file: HeldFile, _ variable: String) throws(ConfigurationError) -> [UInt8] {
+        do {
+            return try file.read()
+        } catch {
+            throw ConfigurationError(.unreadableTLSFile, "\(variable)=\(file.path) could not be read (\(error.reason)).")
+        }
     }
 
     /// Building a context fails when the key does not match the leaf certificate.
