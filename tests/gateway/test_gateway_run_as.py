@@ -3,6 +3,7 @@ only root may read (mode 0600, what `openssl` writes), then becomes another user
 it serves. The executor it starts never runs as root, does not inherit the key's
 descriptor, and a key rewritten in place is still reloaded."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from harness import Gateway, children_of, clean_env, run_gateway_expecting_exit
+from harness import Gateway, build_dir, children_of, clean_env, run_gateway_expecting_exit
 from test_gateway_tls import served_serial
 import tls_material
 
@@ -45,6 +46,25 @@ def rewrite_in_place(source: Path, target: Path):
         handle.write(source.read_bytes())
 
 
+def executor_for(user_folder: Path) -> dict:
+    """The real executor and a kernelspec where the gateway's user can reach them: the
+    checkout (and its .venv) may sit in a folder only root may enter, as a `mktemp -d`
+    clone does. No kernel is started here; readiness needs only the kernelspec."""
+    binary = user_folder / "bin" / "spin-executor"
+    binary.parent.mkdir(mode=0o755)
+    shutil.copy2(os.environ.get("SPIN_EXECUTOR_BIN", build_dir() / "spin-executor"), binary)
+    binary.chmod(0o755)
+    spec = user_folder / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3", "language": "python",
+    }))
+    for path in (user_folder / "jupyter", user_folder / "jupyter" / "kernels", spec):
+        path.chmod(0o755)
+    return {"SPIN_EXECUTOR_BINARY": str(binary), "JUPYTER_PATH": str(user_folder / "jupyter")}
+
+
 @pytest.fixture
 def root_only_key():
     if os.geteuid() != 0:
@@ -62,9 +82,9 @@ def root_only_key():
 def test_started_as_root_the_gateway_serves_a_root_only_key_as_another_user(root_only_key):
     folder, ca = root_only_key
     work = folder / "gw"
-    # The real executor: the stand-in's Python lives where another user may not run it
-    # (no kernel is started here, and readiness needs only the kernelspecs).
-    gateway = Gateway(work, executor="real", tls=tls_material.TLSFiles(ca), env={"SPIN_RUN_AS": f"{RUN_AS}:{RUN_AS}"})
+    # The real executor: the stand-in's Python lives where another user may not run it.
+    env = {"SPIN_RUN_AS": f"{RUN_AS}:{RUN_AS}", **executor_for(folder)}
+    gateway = Gateway(work, executor="real", tls=tls_material.TLSFiles(ca), env=env)
     work.chmod(0o755)
     shutil.chown(gateway.home, RUN_AS, RUN_AS)
     gateway.start()
