@@ -87,8 +87,8 @@ def test_started_as_root_the_gateway_serves_a_root_only_key_as_another_user(root
     gateway = Gateway(work, executor="real", tls=tls_material.TLSFiles(ca), env=env)
     work.chmod(0o755)
     shutil.chown(gateway.home, RUN_AS, RUN_AS)
-    gateway.start()
     try:
+        gateway.start()  # inside: a gateway that never gets ready is stopped too
         assert ids(gateway.proc.pid, "Uid") == {RUN_AS} and ids(gateway.proc.pid, "Gid") == {RUN_AS}
         executors = children_of(gateway.proc.pid)
         assert executors, gateway.log()
